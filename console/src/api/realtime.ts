@@ -1,0 +1,74 @@
+/**
+ * @module The console's live connection (`/v1/realtime`): domain events refresh the screens they affect, so
+ * two admins see each other's changes and a delivery log moves without reloading. Reconnects with backoff;
+ * the console works without it (queries still refetch on focus).
+ */
+import { useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { queryKeys } from './query-keys';
+import type { RealtimeMessage } from './types';
+
+const MAX_BACKOFF_MS = 30_000;
+
+/** Event type prefix → the queries it makes stale. */
+const invalidations: [prefix: string, key: QueryKey][] = [
+  ['channel.', queryKeys.channels.all],
+  ['webhook_endpoint.', queryKeys.webhooks.all],
+  ['webhook_delivery.', ['webhooks', 'deliveries']],
+  ['user.', queryKeys.users.all],
+  ['api_key.', queryKeys.apiKeys.all],
+];
+
+function isRealtimeMessage(value: unknown): value is RealtimeMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as { type?: unknown; event?: { type?: unknown } };
+  return message.type === 'event' && typeof message.event?.type === 'string';
+}
+
+export function useRealtime(token: string | null): void {
+  const client = useQueryClient();
+
+  useEffect(() => {
+    if (!token) return;
+    let socket: WebSocket | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    let stopped = false;
+
+    const connect = () => {
+      const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+      socket = new WebSocket(
+        `${scheme}://${window.location.host}/v1/realtime?access_token=${encodeURIComponent(token)}`,
+      );
+      socket.onopen = () => {
+        // Anything may have changed while we were disconnected.
+        if (failures > 0) void client.invalidateQueries();
+        failures = 0;
+      };
+      socket.onmessage = (message: MessageEvent<string>) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(message.data);
+        } catch {
+          return;
+        }
+        if (!isRealtimeMessage(parsed)) return;
+        for (const [prefix, key] of invalidations) {
+          if (parsed.event.type.startsWith(prefix)) void client.invalidateQueries({ queryKey: key });
+        }
+      };
+      socket.onclose = () => {
+        if (stopped) return;
+        failures += 1;
+        timer = setTimeout(connect, Math.min(MAX_BACKOFF_MS, 1000 * 2 ** failures));
+      };
+    };
+
+    connect();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      socket?.close();
+    };
+  }, [token, client]);
+}

@@ -1,0 +1,231 @@
+/**
+ * @module Builds the Omnis application from a Config: database, services, HTTP routes, event dispatch and
+ * workers. No globals: tests build as many apps as they like; `listen()` is the caller's business (cli.ts).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import type { Config } from './config';
+import { openDatabase, type DatabaseHandle } from './platform/db/database';
+import { newId } from './platform/ids';
+import { installErrorHandling } from './platform/http/problem';
+import { installIdempotency, purgeIdempotencyKeys } from './platform/http/idempotency';
+import { installMetrics } from './platform/http/metrics';
+import { installValidation } from './platform/http/validation';
+import { systemRoutes } from './platform/http/system.routes';
+import { installAuth } from './platform/auth/auth.hook';
+import { createUsersService } from './platform/auth/users.service';
+import { createSessionsService } from './platform/auth/sessions.service';
+import { createApiKeysService } from './platform/auth/api-keys.service';
+import { authRoutes } from './platform/auth/auth.routes';
+import { usersRoutes } from './platform/auth/users.routes';
+import { apiKeysRoutes } from './platform/auth/api-keys.routes';
+import { installAuditHook } from './platform/audit/audit';
+import { auditRoutes } from './platform/audit/audit.routes';
+import { createEventBus } from './platform/events/outbox';
+import { platformEventTypes, type EventTypeDefinition } from './platform/events/envelope';
+import { createDispatcher } from './platform/events/dispatcher';
+import { createWebhooksService, webhookFanOut } from './platform/events/webhooks.service';
+import { createWebhookSender } from './platform/events/webhook-sender';
+import { webhooksRoutes } from './platform/events/webhooks.routes';
+import { createRealtimeHub } from './platform/events/realtime';
+import { startHousekeeping } from './platform/jobs/housekeeping';
+import { channelsEventTypes, channelsRoutes, createChannelsService } from './modules/channels';
+
+export interface BuildOptions {
+  /** An already open (and migrated) database; otherwise one is opened from config. */
+  database?: DatabaseHandle;
+  /** Fastify logger options; false silences logs (tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** Start the dispatcher, webhook sender and housekeeping (default true). Tests may drive them by hand. */
+  workers?: boolean;
+}
+
+/** Paths served by plugins (docs UI, console files) rather than our route modules: public by nature. */
+const PUBLIC_PLUGIN_PREFIXES = ['/docs'];
+const API_PREFIXES = [
+  '/v1/',
+  '/store/',
+  '/hooks/',
+  '/chat/',
+  '/openapi.json',
+  '/docs',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+];
+
+export type OmnisApp = Awaited<ReturnType<typeof buildApp>>;
+
+export async function buildApp(config: Config, options: BuildOptions = {}) {
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const { db, dialect } = database;
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => newId('req'),
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidation(app);
+
+  // Every route must declare its access; plugin routes under known public prefixes are declared here.
+  const router = FindMyWay();
+  app.addHook('onRoute', (route) => {
+    if (
+      PUBLIC_PLUGIN_PREFIXES.some((p) => route.url.startsWith(p)) ||
+      (route.config?.access === undefined &&
+        route.prefix === '' &&
+        isStaticRoute(route.url, config.consoleDir))
+    ) {
+      route.config = { ...route.config, access: route.config?.access ?? 'public' };
+    }
+    if (route.config?.access === undefined)
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access (config.access).`);
+    for (const method of [route.method].flat()) {
+      if (!router.hasRoute(method as HTTPMethod, route.url))
+        router.on(method as HTTPMethod, route.url, () => undefined);
+    }
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  const allowedMethods = (method: string, url: string) =>
+    (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
+      (m) => m !== method && router.find(m, url) !== null,
+    );
+  const consoleIndex = existsSync(path.join(config.consoleDir, 'index.html'));
+  installErrorHandling(app, allowedMethods, (request) =>
+    consoleIndex && request.method === 'GET' && !API_PREFIXES.some((p) => request.url.startsWith(p))
+      ? 'index.html'
+      : null,
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Omnis API',
+        version: '0.1.0',
+        description: 'One backend for every channel. Errors are RFC 9457 problem details.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Session token, sk_… secret key or pk_… publishable key',
+          },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  // Services
+  const eventTypes = (): EventTypeDefinition[] => [...platformEventTypes, ...channelsEventTypes];
+  const events = createEventBus(dialect);
+  const channels = createChannelsService({ db, events });
+  const users = createUsersService({ db, events });
+  const sessions = createSessionsService({ db, config });
+  const apiKeys = createApiKeysService({ db, events, channelExists: channels.channelExists });
+  const webhookSender = createWebhookSender({
+    db,
+    dialect,
+    timeoutMs: config.webhookTimeoutMs,
+    retryScheduleMs: config.webhookRetryScheduleMs,
+    pollMs: config.dispatcherPollMs,
+    log: app.log,
+  });
+  const webhooks = createWebhooksService({ db, events, eventTypes, wakeSender: () => webhookSender.wake() });
+  const realtime = createRealtimeHub(eventTypes);
+  const dispatcher = createDispatcher({
+    db,
+    consumers: [webhookFanOut(() => webhookSender.wake()), realtime.consumer],
+    pollMs: config.dispatcherPollMs,
+    log: app.log,
+  });
+  events.onAppended(() => dispatcher.wake());
+
+  installAuth(app, { session: sessions.authenticate, apiKey: apiKeys.authenticate });
+  installIdempotency(app, db, config.idempotencyTtlMs);
+  installAuditHook(app, db);
+  const metrics = installMetrics(app, {
+    outboxLag: dispatcher.lag,
+    pendingWebhookDeliveries: async () =>
+      Number(
+        (
+          await db
+            .selectFrom('webhook_deliveries')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', '=', 'pending')
+            .executeTakeFirst()
+        )?.n ?? 0,
+      ),
+    realtimeConnections: realtime.connectionCount,
+  });
+
+  await app.register(systemRoutes({ db, metrics: () => metrics }));
+  await app.register(authRoutes({ db, sessions, users }));
+  await app.register(usersRoutes(users));
+  await app.register(apiKeysRoutes(apiKeys));
+  await app.register(auditRoutes(db));
+  await app.register(webhooksRoutes(webhooks, eventTypes));
+  await app.register(async (scope) => realtime.register(scope));
+  await app.register(channelsRoutes(channels));
+
+  if (consoleIndex) {
+    await app.register(fastifyStatic, { root: config.consoleDir, wildcard: false, index: ['index.html'] });
+  }
+
+  let stopHousekeeping: () => void = () => undefined;
+  const startWorkers = () => {
+    dispatcher.start();
+    webhookSender.start();
+    stopHousekeeping = startHousekeeping(
+      [sessions.purgeExpired, () => purgeIdempotencyKeys(db)],
+      3_600_000,
+      app.log,
+    );
+  };
+  if (options.workers ?? true) app.addHook('onReady', async () => startWorkers());
+
+  app.addHook('onClose', async () => {
+    stopHousekeeping();
+    realtime.closeAll();
+    await dispatcher.stop();
+    await webhookSender.stop();
+    if (!options.database) await database.close();
+  });
+
+  return {
+    app: app as unknown as FastifyInstance,
+    database,
+    config,
+    services: { users, sessions, apiKeys, channels, webhooks, events },
+    dispatcher,
+    webhookSender,
+    eventTypes,
+  };
+}
+
+function isStaticRoute(url: string, consoleDir: string): boolean {
+  if (url === '/' || url === '/*') return true;
+  return existsSync(path.join(consoleDir, url));
+}

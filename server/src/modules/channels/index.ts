@@ -1,0 +1,22 @@
+/** @module The channels module's one door: its service, routes, tables, migrations and event types. */
+import type { NamedMigrations } from '../../platform/db/migrator';
+import type { EventTypeDefinition } from '../../platform/events/envelope';
+import * as channels0100 from './migrations/2026-11-22-0100-channels';
+
+export { createChannelsService, type ChannelsService, type CreateChannelInput } from './channel.service';
+export { channelsRoutes } from './channel.routes';
+export { channelKinds, type Channel, type ChannelKind } from './channel.repository';
+export type { ChannelsTables } from './channel.table';
+
+export const channelsMigrations: NamedMigrations = {
+  '2026-11-22-0100-channels': channels0100,
+};
+
+export const channelsEventTypes: EventTypeDefinition[] = [
+  { type: 'channel.created', description: 'A channel was registered', permission: 'channels:read' },
+  {
+    type: 'channel.updated',
+    description: 'A channel changed (name, config, secrets, active)',
+    permission: 'channels:read',
+  },
+];

@@ -1,0 +1,77 @@
+/**
+ * @module The auth hook: resolves the caller (session token, secret key, publishable key) and enforces the
+ * route's declared access before anything else runs, so a refused request never reaches validation or a handler.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors';
+import type { Access } from './permissions';
+import type { Principal } from './principal';
+
+export interface Authenticators {
+  session(token: string): Promise<Principal | null>;
+  apiKey(key: string): Promise<Principal | null>;
+}
+
+const anonymous: Principal = { kind: 'anonymous' };
+
+function credentialOf(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new AppError('unauthenticated', 'Use "Authorization: Bearer <token or key>".');
+    return match[1]!;
+  }
+  // WebSockets from browsers cannot send headers; the realtime route accepts the token in the query.
+  const query = request.query as Record<string, unknown> | undefined;
+  if (request.routeOptions.config.access === 'session' && typeof query?.access_token === 'string')
+    return query.access_token;
+  return null;
+}
+
+export function authorize(principal: Principal, access: Access): void {
+  if (access === 'public') return;
+  if (principal.kind === 'anonymous')
+    throw new AppError('unauthenticated', 'Sign in or send an API key to use this endpoint.');
+  if (access === 'publishable') {
+    if (principal.kind !== 'publishable_key')
+      throw new AppError('forbidden', 'This endpoint is for publishable keys (pk_…) of a channel.');
+    return;
+  }
+  if (principal.kind === 'publishable_key') {
+    throw new AppError('forbidden', 'Publishable keys (pk_…) can only call the customer-facing /store API.');
+  }
+  if (access === 'session') {
+    if (principal.kind !== 'staff')
+      throw new AppError('forbidden', 'This endpoint is for signed-in staff users, not API keys.');
+    return;
+  }
+  if (!principal.permissions.includes(access)) {
+    throw new AppError(
+      'forbidden',
+      `Your role (${principal.role}) does not have the "${access}" permission.`,
+      { permission: access },
+    );
+  }
+}
+
+export function installAuth(app: FastifyInstance, authenticators: Authenticators): void {
+  // Decorated with null (Fastify forbids shared reference values) and always set first thing in the hook.
+  app.decorateRequest('principal', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.principal = anonymous;
+    const access = request.routeOptions.config.access;
+    if (access === undefined) return; // 404/405: nothing to protect
+    const credential = access === 'public' ? null : credentialOf(request);
+    let principal: Principal = anonymous;
+    if (credential) {
+      const resolved = /^(sk|pk)_/.test(credential)
+        ? await authenticators.apiKey(credential)
+        : await authenticators.session(credential);
+      if (!resolved)
+        throw new AppError('unauthenticated', 'The token or key is unknown, expired or revoked.');
+      principal = resolved;
+    }
+    request.principal = principal;
+    authorize(principal, access);
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * @module Database: opens Kysely over better-sqlite3 (default, a WAL file in the data dir) or pg
+ * (`DATABASE_URL`), checks that it answers, and reports an unreachable database in one masked sentence.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { maskUrl } from '../../config';
+import type { Dialect } from './columns';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: Dialect;
+  /** Where the data lives, password masked: for logs and messages. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** SQLite only: a file name inside dataDir, or ':memory:'. */
+  sqliteFile?: string;
+  /** PostgreSQL only: schema to use as search_path (tests use one schema per file). */
+  pgSchema?: string;
+  pgPoolSize?: number;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** Opens the configured database and verifies it answers. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openSqlite(options);
+}
+
+function openSqlite(options: OpenDatabaseOptions): DatabaseHandle {
+  const file = options.sqliteFile ?? 'omnis.db';
+  const filePath = file === ':memory:' ? file : path.join(options.dataDir, file);
+  if (file !== ':memory:') mkdirSync(options.dataDir, { recursive: true });
+  let raw: SQLite.Database;
+  try {
+    raw = new SQLite(filePath);
+  } catch (err) {
+    throw new DatabaseUnavailableError(
+      `Cannot open the SQLite database at ${filePath}: ${(err as Error).message}`,
+    );
+  }
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses at most the last transactions, never corrupts
+  raw.pragma('busy_timeout = 5000'); // another process (e.g. `omnis user create`) may hold the write lock briefly
+  raw.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  return { db, dialect: 'sqlite', location: filePath, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.pgPoolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+    // int8 (times, money, sequence numbers) as JS numbers: all our values stay below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID || oid === NUMERIC_OID
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that errors (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new DatabaseUnavailableError(`Cannot connect to PostgreSQL at ${maskUrl(url)} (${reason}).`);
+  }
+  return { db, dialect: 'postgres', location: maskUrl(url), close: () => db.destroy() };
+}

@@ -1,0 +1,11 @@
+/**
+ * @module The database's table types, composed from the platform's and each module's own table types. Only
+ * repositories use it; a module's tables are still its own to read and write.
+ */
+import type { AuditTables } from '../audit/audit.table';
+import type { AuthTables } from '../auth/auth.table';
+import type { EventTables } from '../events/events.table';
+import type { IdempotencyTables } from '../http/idempotency.table';
+import type { ChannelsTables } from '../../modules/channels';
+
+export interface Database extends AuthTables, AuditTables, IdempotencyTables, EventTables, ChannelsTables {}

@@ -1,0 +1,39 @@
+/**
+ * @module Transaction helper: the one way services run a unit of work. Callbacks registered with
+ * `afterCommit` run only once the transaction committed (e.g. waking the event dispatcher), never on rollback.
+ */
+import type { Transaction } from 'kysely';
+import type { Db } from './database';
+import type { Database } from './schema';
+
+export type Trx = Transaction<Database>;
+/** Repository functions accept either the database or an open transaction. */
+export type DbOrTrx = Db | Trx;
+
+const afterCommitHooks = new WeakMap<Trx, Array<() => void>>();
+
+/**
+ * Runs `fn` in a transaction; it commits when `fn` resolves and rolls back when it throws.
+ * Keep it short and never await network I/O inside: SQLite serializes all transactions of the process.
+ * @example await inTransaction(db, (trx) => createChannel(trx, input))
+ */
+export async function inTransaction<T>(db: DbOrTrx, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db as Trx); // nested: join the outer unit of work
+  const hooks: Array<() => void> = [];
+  const result = await db.transaction().execute(async (trx) => {
+    afterCommitHooks.set(trx, hooks);
+    return fn(trx);
+  });
+  for (const hook of hooks) hook();
+  return result;
+}
+
+/** Schedules `fn` after the surrounding transaction commits (immediately when there is none). */
+export function afterCommit(db: DbOrTrx, fn: () => void): void {
+  const hooks = db.isTransaction ? afterCommitHooks.get(db as Trx) : undefined;
+  if (hooks) hooks.push(fn);
+  else if (db.isTransaction) {
+    // A transaction not opened by inTransaction: run after the current tick, when it has most likely committed.
+    setImmediate(fn);
+  } else fn();
+}

@@ -1,0 +1,208 @@
+/**
+ * @module Event dispatcher: delivers every outbox event at least once, in outbox order, to each consumer.
+ * Durable consumers keep their offset in `event_consumers` and hold a lease there, so with several server
+ * processes exactly one of them feeds a given consumer at a time. Transient consumers (the realtime hub) start
+ * from the newest event when the process starts.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../db/database';
+import { inTransaction, type DbOrTrx } from '../db/transaction';
+import { newId } from '../ids';
+import type { DomainEvent } from './envelope';
+import { lastEventPosition, readEventsAfter } from './outbox';
+
+export interface EventConsumer {
+  name: string;
+  /**
+   * durable: offset persisted; the handler gets a transaction that also commits the new offset, so a
+   * handler that only writes to the database sees each event exactly once.
+   * transient: in-memory offset starting at the newest event (best for pushing to live connections).
+   */
+  mode: 'durable' | 'transient';
+  handle(events: DomainEvent[], db: DbOrTrx): Promise<void>;
+}
+
+export interface Dispatcher {
+  start(): void;
+  /** Wakes the loop now (called after a transaction appended events). */
+  wake(): void;
+  /** Stops after the batch in flight; releases leases. */
+  stop(): Promise<void>;
+  /** Runs one pass over every consumer until all are caught up (tests and CLI). */
+  drain(): Promise<void>;
+  /** Events appended but not yet handled by the slowest durable consumer. */
+  lag(): Promise<number>;
+}
+
+const BATCH = 100;
+const LEASE_MS = 30_000;
+
+export function createDispatcher(options: {
+  db: Db;
+  consumers: EventConsumer[];
+  pollMs: number;
+  log: FastifyBaseLogger;
+}): Dispatcher {
+  const { db, consumers, pollMs, log } = options;
+  const owner = newId('node');
+  const transientOffsets = new Map<string, number>();
+  const failures = new Map<string, { count: number; retryAt: number }>();
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let stopped = true;
+  let rerun = false;
+  let current: Promise<void> = Promise.resolve();
+
+  async function ensureRows(): Promise<void> {
+    const now = Date.now();
+    for (const c of consumers.filter((c) => c.mode === 'durable')) {
+      await db
+        .insertInto('event_consumers')
+        .values({
+          name: c.name,
+          position: 0,
+          lease_owner: null,
+          lease_expires_at: null,
+          last_error: null,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+    }
+    const last = await lastEventPosition(db);
+    for (const c of consumers.filter((c) => c.mode === 'transient')) transientOffsets.set(c.name, last);
+  }
+
+  /** Takes or renews the lease; returns the consumer's position, or null when another process holds it. */
+  async function claim(name: string): Promise<number | null> {
+    const now = Date.now();
+    const updated = await db
+      .updateTable('event_consumers')
+      .set({ lease_owner: owner, lease_expires_at: now + LEASE_MS })
+      .where('name', '=', name)
+      .where((eb) =>
+        eb.or([
+          eb('lease_owner', 'is', null),
+          eb('lease_owner', '=', owner),
+          eb('lease_expires_at', '<', now),
+        ]),
+      )
+      .returning('position')
+      .executeTakeFirst();
+    return updated ? Number(updated.position) : null;
+  }
+
+  /** Handles one batch for one consumer; returns true when it may have more. */
+  async function step(consumer: EventConsumer): Promise<boolean> {
+    const failure = failures.get(consumer.name);
+    if (failure && failure.retryAt > Date.now()) return false;
+    try {
+      if (consumer.mode === 'transient') {
+        const from = transientOffsets.get(consumer.name) ?? 0;
+        const events = await readEventsAfter(db, from, BATCH);
+        if (events.length === 0) return false;
+        transientOffsets.set(consumer.name, events[events.length - 1]!.position);
+        await consumer.handle(events, db);
+        return events.length === BATCH;
+      }
+      const position = await claim(consumer.name);
+      if (position === null) return false;
+      const events = await readEventsAfter(db, position, BATCH);
+      if (events.length === 0) return false;
+      const last = events[events.length - 1]!.position;
+      await inTransaction(db, async (trx) => {
+        await consumer.handle(events, trx);
+        await trx
+          .updateTable('event_consumers')
+          .set({ position: last, last_error: null, updated_at: Date.now() })
+          .where('name', '=', consumer.name)
+          .where('lease_owner', '=', owner)
+          .execute();
+      });
+      failures.delete(consumer.name);
+      return events.length === BATCH;
+    } catch (err) {
+      // The offset did not move: the same events come again after a backoff (at-least-once, order kept).
+      const count = (failure?.count ?? 0) + 1;
+      const delay = Math.min(60_000, 500 * 2 ** count);
+      failures.set(consumer.name, { count, retryAt: Date.now() + delay });
+      log.error({ err, consumer: consumer.name, retryInMs: delay }, 'event consumer failed');
+      await db
+        .updateTable('event_consumers')
+        .set({ last_error: (err as Error).message.slice(0, 500), updated_at: Date.now() })
+        .where('name', '=', consumer.name)
+        .execute()
+        .catch(() => undefined);
+      return false;
+    }
+  }
+
+  async function pass(): Promise<void> {
+    let more = true;
+    while (more) {
+      more = false;
+      for (const consumer of consumers) {
+        if (await step(consumer)) more = true;
+      }
+    }
+  }
+
+  function schedule(delay: number): void {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(run, delay);
+  }
+
+  function run(): void {
+    if (running) {
+      rerun = true;
+      return;
+    }
+    running = true;
+    current = pass()
+      .catch((err: unknown) => log.error({ err }, 'dispatcher pass failed'))
+      .finally(() => {
+        running = false;
+        const again = rerun;
+        rerun = false;
+        schedule(again ? 0 : pollMs);
+      });
+  }
+
+  const ready = ensureRows();
+
+  return {
+    start() {
+      stopped = false;
+      ready.then(run, (err: unknown) => log.error({ err }, 'dispatcher could not start'));
+    },
+    wake() {
+      if (!stopped) schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await current;
+      await db
+        .updateTable('event_consumers')
+        .set({ lease_owner: null, lease_expires_at: null })
+        .where('lease_owner', '=', owner)
+        .execute()
+        .catch(() => undefined);
+    },
+    async drain() {
+      await ready;
+      await current;
+      failures.clear();
+      await pass();
+    },
+    async lag() {
+      const last = await lastEventPosition(db);
+      const slowest = await db
+        .selectFrom('event_consumers')
+        .select((eb) => eb.fn.min('position').as('min'))
+        .executeTakeFirst();
+      return slowest?.min == null ? 0 : Math.max(0, last - Number(slowest.min));
+    },
+  };
+}
