@@ -20,6 +20,7 @@ import { installMetrics } from './platform/http/metrics';
 import { installValidation } from './platform/http/validation';
 import { systemRoutes } from './platform/http/system.routes';
 import { installAuth } from './platform/auth/auth.hook';
+import type { Access } from './platform/auth/permissions';
 import { createUsersService } from './platform/auth/users.service';
 import { createSessionsService } from './platform/auth/sessions.service';
 import { createApiKeysService } from './platform/auth/api-keys.service';
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Every route must declare its access; plugin routes under known public prefixes are declared here.
   const router = FindMyWay();
+  const routes: Array<{ method: string; url: string; access: Access }> = [];
   app.addHook('onRoute', (route) => {
     if (
       PUBLIC_PLUGIN_PREFIXES.some((p) => route.url.startsWith(p)) ||
@@ -92,6 +94,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     if (route.config?.access === undefined)
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access (config.access).`);
     for (const method of [route.method].flat()) {
+      routes.push({ method: String(method), url: route.url, access: route.config.access });
       if (!router.hasRoute(method as HTTPMethod, route.url))
         router.on(method as HTTPMethod, route.url, () => undefined);
     }
@@ -222,6 +225,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     dispatcher,
     webhookSender,
     eventTypes,
+    /** Every registered route with its declared access (the permission walk test reads this). */
+    routes: routes as ReadonlyArray<{ method: string; url: string; access: Access }>,
   };
 }
 

@@ -2,17 +2,26 @@
  * @module The `omnis` command: start the server, apply migrations, load demo data, create users and API keys.
  * Failures print one clear line (credentials masked) and exit with code 1 — never a stack trace.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { buildApp, type OmnisApp } from './app';
+import type { OmnisApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { bootstrapOwner } from './bootstrap';
-import { DemoNotEmptyError, seedDemo } from './demo/seed';
-import { DatabaseUnavailableError, openDatabase, type DatabaseHandle } from './platform/db/database';
-import { migrateToLatest } from './platform/db/migrator';
-import { AppError } from './platform/errors';
+import type { DatabaseHandle } from './platform/db/database';
+import { AppError, UserFacingError } from './platform/errors';
 import { roles } from './platform/auth/permissions';
-import { systemActor } from './platform/auth/principal';
-import { generatePassword } from './platform/auth/secrets';
+
+// The app and its drivers load only inside the commands that need them, so `--help` and config errors answer
+// at once.
+const lazy = {
+  app: () => import('./app'),
+  bootstrap: () => import('./bootstrap'),
+  seed: () => import('./demo/seed'),
+  database: () => import('./platform/db/database'),
+  migrator: () => import('./platform/db/migrator'),
+  principal: () => import('./platform/auth/principal'),
+  secrets: () => import('./platform/auth/secrets'),
+};
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -30,6 +39,10 @@ const parsePort = (value: string) => {
 };
 
 function configFrom(flags: CommonFlags & { port?: number; host?: string }): Config {
+  // Only the default ./omnis.config.json is optional: a file named on the command line must exist, or a typo
+  // would silently start on defaults (SQLite, port 8080) instead of the intended settings.
+  if (flags.config && !existsSync(flags.config))
+    throw new ConfigError(`Config file ${path.resolve(flags.config)} does not exist.`);
   return loadConfig({
     ...(flags.config ? { file: flags.config } : {}),
     overrides: { port: flags.port, host: flags.host, dataDir: flags.dataDir, databaseUrl: flags.databaseUrl },
@@ -37,6 +50,8 @@ function configFrom(flags: CommonFlags & { port?: number; host?: string }): Conf
 }
 
 async function openAndMigrate(config: Config): Promise<DatabaseHandle> {
+  const { openDatabase } = await lazy.database();
+  const { migrateToLatest } = await lazy.migrator();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) out(`✔ Database ${database.location}: applied ${applied.length} migration(s)`);
@@ -47,6 +62,7 @@ async function openAndMigrate(config: Config): Promise<DatabaseHandle> {
 async function withServices<T>(flags: CommonFlags, fn: (omnis: OmnisApp) => Promise<T>): Promise<T> {
   const config = configFrom(flags);
   const database = await openAndMigrate(config);
+  const { buildApp } = await lazy.app();
   const omnis = await buildApp(config, { database, logger: false, workers: false });
   try {
     return await fn(omnis);
@@ -66,7 +82,19 @@ function addCommonOptions(cmd: Command): Command {
 async function start(flags: CommonFlags & { port?: number; host?: string; demo?: boolean }): Promise<void> {
   const config = configFrom(flags);
   const database = await openAndMigrate(config);
-  const omnis = await buildApp(config, { database });
+  // People watching a terminal get readable logs; services and log shippers get JSON lines.
+  const logger = process.stdout.isTTY
+    ? {
+        level: config.logLevel,
+        transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
+      }
+    : { level: config.logLevel };
+  const [{ buildApp }, { bootstrapOwner }, { seedDemo, DemoNotEmptyError }] = await Promise.all([
+    lazy.app(),
+    lazy.bootstrap(),
+    lazy.seed(),
+  ]);
+  const omnis = await buildApp(config, { database, logger });
   const firstRun = await bootstrapOwner(omnis.services);
   let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;
   if (flags.demo) {
@@ -160,6 +188,7 @@ export function buildCli(): Command {
       .requiredOption('--demo', 'the demo retailer (the only data set so far)'),
   ).action(async (flags: CommonFlags) =>
     withServices(flags, async ({ services }) => {
+      const { seedDemo } = await lazy.seed();
       const result = await seedDemo(services, (line) => out(`  ${line}`));
       out(`✔ Demo data loaded: ${result.channels} channels, ${result.staff.length} staff users.`);
       out(`  password for all demo staff: ${result.staffPassword}`);
@@ -184,6 +213,7 @@ export function buildCli(): Command {
       flags: CommonFlags & { email: string; name: string; role: string; password?: string; locale: string },
     ) =>
       withServices(flags, async ({ services }) => {
+        const [{ generatePassword }, { systemActor }] = await Promise.all([lazy.secrets(), lazy.principal()]);
         const password = flags.password ?? generatePassword();
         const created = await services.users.createUser(
           { email: flags.email, name: flags.name, role: flags.role, password, locale: flags.locale },
@@ -207,8 +237,15 @@ export function buildCli(): Command {
       .option('--publishable', 'create a publishable pk_… key for a channel')
       .option('--channel <id>', 'channel of a publishable key'),
   ).action(
-    async (flags: CommonFlags & { name: string; role?: string; publishable?: boolean; channel?: string }) =>
-      withServices(flags, async ({ services }) => {
+    async (flags: CommonFlags & { name: string; role?: string; publishable?: boolean; channel?: string }) => {
+      if (flags.publishable && !flags.channel)
+        throw new ConfigError('--publishable needs --channel <channel id>.');
+      if (flags.publishable && flags.role)
+        throw new ConfigError('Publishable keys have no role; drop --role.');
+      if (!flags.publishable && !flags.role)
+        throw new ConfigError('A secret key needs --role (or use --publishable --channel <id>).');
+      return withServices(flags, async ({ services }) => {
+        const { systemActor } = await lazy.principal();
         const key = await services.apiKeys.createApiKey(
           flags.publishable
             ? { kind: 'publishable', name: flags.name, channel_id: flags.channel }
@@ -217,7 +254,8 @@ export function buildCli(): Command {
         );
         out(`✔ Created ${key.kind} key "${key.name}" (${key.id}). It is shown only now:`);
         out(key.key);
-      }),
+      });
+    },
   );
 
   return program;
@@ -225,12 +263,7 @@ export function buildCli(): Command {
 
 /** One line for the user; the stack only with OMNIS_DEBUG=1. */
 export function describeFailure(err: unknown): string {
-  if (
-    err instanceof ConfigError ||
-    err instanceof DatabaseUnavailableError ||
-    err instanceof DemoNotEmptyError
-  )
-    return err.message;
+  if (err instanceof UserFacingError) return err.message;
   if (err instanceof AppError)
     return err.details.errors?.length
       ? `${err.message} (${err.details.errors.map((e) => `${e.field.replace(/^body\./, '')} ${e.message}`).join('; ')})`

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { UserFacingError } from './platform/errors';
 
 export const ConfigSchema = Type.Object(
   {
@@ -53,7 +54,7 @@ export const defaultConfig: Static<typeof ConfigSchema> = {
   consoleDir: path.resolve(serverRoot, '../console/dist'),
 };
 
-export class ConfigError extends Error {}
+export class ConfigError extends UserFacingError {}
 
 /** Reads an integer environment variable, failing with the variable's name when it is not one. */
 function envInteger(name: string, value: string): number {

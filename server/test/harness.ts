@@ -43,7 +43,12 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const handle = await openDatabase({ databaseUrl: url, dataDir: tmpdir(), pgSchema: schema, pgPoolSize: 12 });
+  const handle = await openDatabase({
+    databaseUrl: url,
+    dataDir: tmpdir(),
+    pgSchema: schema,
+    pgPoolSize: 12,
+  });
   await migrateToLatest(handle.db);
   return {
     handle,
@@ -61,7 +66,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return loadConfig({
     env: {},
     file: '/nonexistent/omnis.config.json',
-    overrides: { dataDir: tmpdir(), logLevel: 'silent', consoleDir: '/nonexistent', webhookRetryScheduleMs: [50, 100], ...overrides },
+    overrides: {
+      dataDir: tmpdir(),
+      logLevel: 'silent',
+      consoleDir: '/nonexistent',
+      webhookRetryScheduleMs: [50, 100],
+      ...overrides,
+    },
   });
 }
 
@@ -79,7 +90,11 @@ let userCounter = 0;
 /** Builds a test app on a fresh database; returns the context and a closer. */
 export async function createTestContext(dialect: Dialect, configOverrides: Partial<Config> = {}) {
   const database = await freshDatabase(dialect);
-  const omnis = await buildApp(testConfig(configOverrides), { database: database.handle, logger: false, workers: false });
+  const omnis = await buildApp(testConfig(configOverrides), {
+    database: database.handle,
+    logger: false,
+    workers: false,
+  });
   await omnis.app.ready();
   const cache = new Map<Role, string>();
   const tokenFor = async (role: Role) => {
@@ -87,7 +102,11 @@ export async function createTestContext(dialect: Dialect, configOverrides: Parti
     const email = `${role}-${userCounter}-${Date.now()}@test.example`;
     const password = 'correct horse battery';
     await omnis.services.users.createUser({ email, name: `Test ${role}`, role, password }, null, systemActor);
-    const res = await omnis.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password } });
+    const res = await omnis.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email, password },
+    });
     return (res.json() as { token: string }).token;
   };
   const ctx: TestContext = {
@@ -116,7 +135,11 @@ export async function createTestContext(dialect: Dialect, configOverrides: Parti
  * Declares a suite once per dialect, with a fresh app and database for each.
  * @example describeEachDialect('channels', (t) => { it('…', async () => { t().omnis … }) })
  */
-export function describeEachDialect(name: string, body: (ctx: () => TestContext) => void, configOverrides: Partial<Config> = {}): void {
+export function describeEachDialect(
+  name: string,
+  body: (ctx: () => TestContext) => void,
+  configOverrides: Partial<Config> = {},
+): void {
   for (const dialect of dialects) {
     describe(`${name} [${dialect}]`, () => {
       let context: TestContext | undefined;

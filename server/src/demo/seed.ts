@@ -1,5 +1,6 @@
 /** @module Loads the demo retailer into an empty database through the same services the API uses. */
 import { systemActor } from '../platform/auth/principal';
+import { UserFacingError } from '../platform/errors';
 import type { ChannelsService } from '../modules/channels';
 import type { UsersService } from '../platform/auth/users.service';
 import type { ApiKeysService } from '../platform/auth/api-keys.service';
@@ -13,7 +14,7 @@ export interface DemoSeedResult {
   webPublishableKey: string;
 }
 
-export class DemoNotEmptyError extends Error {}
+export class DemoNotEmptyError extends UserFacingError {}
 
 export async function seedDemo(
   services: { channels: ChannelsService; users: UsersService; apiKeys: ApiKeysService },

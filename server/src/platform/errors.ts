@@ -47,3 +47,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string, id: string) => new AppError('not_found', `No ${what} with id ${id}.`);
+
+/** An error whose message is written for the person at the terminal: the CLI prints it as is, without a stack. */
+export class UserFacingError extends Error {}

@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { maskUrl } from '../../config';
+import { UserFacingError } from '../errors';
 import type { Dialect } from './columns';
 import type { Database } from './schema';
 
@@ -21,7 +22,7 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export class DatabaseUnavailableError extends Error {}
+export class DatabaseUnavailableError extends UserFacingError {}
 
 export interface OpenDatabaseOptions {
   databaseUrl?: string | undefined;

@@ -112,12 +112,16 @@ export function createDispatcher(options: {
       const last = events[events.length - 1]!.position;
       await inTransaction(db, async (trx) => {
         await consumer.handle(events, trx);
-        await trx
+        const moved = await trx
           .updateTable('event_consumers')
           .set({ position: last, last_error: null, updated_at: Date.now() })
           .where('name', '=', consumer.name)
           .where('lease_owner', '=', owner)
-          .execute();
+          .executeTakeFirst();
+        // The lease expired and another process took the consumer over: it handles these events, so roll back
+        // this batch's work rather than commit it without the offset (which would apply it twice).
+        if (Number(moved.numUpdatedRows) === 0)
+          throw new Error(`lost the lease on consumer ${consumer.name}`);
       });
       failures.delete(consumer.name);
       return events.length === BATCH;

@@ -7,9 +7,23 @@ const PROBLEM = 'application/problem+json';
 
 describeEachDialect('bad input', (t) => {
   const countChannels = async () =>
-    Number((await t().omnis.database.db.selectFrom('channels').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t()
+          .omnis.database.db.selectFrom('channels')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const countEvents = async () =>
-    Number((await t().omnis.database.db.selectFrom('outbox_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t()
+          .omnis.database.db.selectFrom('outbox_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('answers an unknown path with a 404 problem', async () => {
     const res = await t().omnis.app.inject({ method: 'GET', url: '/v1/nothing-here' });
@@ -20,7 +34,11 @@ describeEachDialect('bad input', (t) => {
   });
 
   it('answers a wrong method with 405 and an Allow header', async () => {
-    const res = await t().omnis.app.inject({ method: 'DELETE', url: '/v1/channels', headers: await t().as('owner') });
+    const res = await t().omnis.app.inject({
+      method: 'DELETE',
+      url: '/v1/channels',
+      headers: await t().as('owner'),
+    });
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toContain('GET');
     expect(res.headers.allow).toContain('POST');
@@ -57,7 +75,12 @@ describeEachDialect('bad input', (t) => {
   });
 
   it('names a missing required field', async () => {
-    const res = await t().omnis.app.inject({ method: 'POST', url: '/v1/channels', headers: await t().as('owner'), payload: { kind: 'web' } });
+    const res = await t().omnis.app.inject({
+      method: 'POST',
+      url: '/v1/channels',
+      headers: await t().as('owner'),
+      payload: { kind: 'web' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors).toContainEqual({ field: 'body.name', message: 'is required' });
   });
@@ -77,25 +100,47 @@ describeEachDialect('bad input', (t) => {
     const none = await t().omnis.app.inject({ method: 'GET', url: '/v1/channels' });
     expect(none.statusCode).toBe(401);
     expect(none.json().code).toBe('unauthenticated');
-    const bad = await t().omnis.app.inject({ method: 'GET', url: '/v1/channels', headers: { authorization: 'Bearer ost_not-a-real-token' } });
+    const bad = await t().omnis.app.inject({
+      method: 'GET',
+      url: '/v1/channels',
+      headers: { authorization: 'Bearer ost_not-a-real-token' },
+    });
     expect(bad.statusCode).toBe(401);
-    const malformed = await t().omnis.app.inject({ method: 'GET', url: '/v1/channels', headers: { authorization: 'Basic abc' } });
+    const malformed = await t().omnis.app.inject({
+      method: 'GET',
+      url: '/v1/channels',
+      headers: { authorization: 'Basic abc' },
+    });
     expect(malformed.statusCode).toBe(401);
   });
 
   it('answers an insufficient role with 403 before looking at the body', async () => {
     const before = await countChannels();
-    const res = await t().omnis.app.inject({ method: 'POST', url: '/v1/channels', headers: await t().as('analyst'), payload: { kind: 'web', name: 'Nope' } });
+    const res = await t().omnis.app.inject({
+      method: 'POST',
+      url: '/v1/channels',
+      headers: await t().as('analyst'),
+      payload: { kind: 'web', name: 'Nope' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ code: 'forbidden', permission: 'channels:write' });
     expect(await countChannels()).toBe(before);
   });
 
   it('answers unknown ids with 404', async () => {
-    const res = await t().omnis.app.inject({ method: 'GET', url: '/v1/channels/cha_01NOPE', headers: await t().as('owner') });
+    const res = await t().omnis.app.inject({
+      method: 'GET',
+      url: '/v1/channels/cha_01NOPE',
+      headers: await t().as('owner'),
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json().detail).toContain('cha_01NOPE');
-    const patch = await t().omnis.app.inject({ method: 'PATCH', url: '/v1/webhooks/whe_01NOPE', headers: await t().as('owner'), payload: { active: false } });
+    const patch = await t().omnis.app.inject({
+      method: 'PATCH',
+      url: '/v1/webhooks/whe_01NOPE',
+      headers: await t().as('owner'),
+      payload: { active: false },
+    });
     expect(patch.statusCode).toBe(404);
   });
 
@@ -121,13 +166,21 @@ describeEachDialect('bad input', (t) => {
   });
 
   it('rejects a cursor it did not issue, naming the query field', async () => {
-    const res = await t().omnis.app.inject({ method: 'GET', url: '/v1/channels?cursor=%25%25%25', headers: await t().as('owner') });
+    const res = await t().omnis.app.inject({
+      method: 'GET',
+      url: '/v1/channels?cursor=%25%25%25',
+      headers: await t().as('owner'),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].field).toBe('query.cursor');
   });
 
   it('masks an unexpected failure as a 500 problem without internals', async () => {
-    const omnis = await buildApp(testConfig(), { database: t().omnis.database, logger: false, workers: false });
+    const omnis = await buildApp(testConfig(), {
+      database: t().omnis.database,
+      logger: false,
+      workers: false,
+    });
     omnis.app.get('/boom', { config: { access: 'public' } }, async () => {
       throw new Error('connection to 10.0.0.5 refused at /srv/omnis/secret.ts:12');
     });

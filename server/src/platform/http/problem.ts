@@ -67,7 +67,8 @@ export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   const e = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (e.validation) {
-    const errors = fieldErrors(e.validationContext ?? 'body', e.validation);
+    const context = e.validationContext === 'querystring' ? 'query' : (e.validationContext ?? 'body');
+    const errors = fieldErrors(context, e.validation);
     return new AppError('validation_failed', errors.map((f) => `${f.field} ${f.message}`).join('; '), {
       errors,
     });
