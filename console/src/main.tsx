@@ -20,7 +20,8 @@ const queryClient = new QueryClient({
     queries: {
       staleTime: 15_000,
       // A 4xx will not fix itself by asking again; network blips and 5xx get two more tries.
-      retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+      retry: (failures, error) =>
+        !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
     },
     mutations: { retry: false },
   },

@@ -44,7 +44,8 @@ export const router = createBrowserRouter([
             path: 'settings',
             element: <SettingsLayout />,
             children: [
-              { index: true, element: <Navigate to="/settings/channels" replace /> },
+              // The layout sends /settings to the first section the user's role may see.
+              { index: true, element: null },
               { path: 'channels', element: <ChannelsPage /> },
               { path: 'users', element: <UsersPage /> },
               { path: 'api-keys', element: <ApiKeysPage /> },

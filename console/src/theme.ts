@@ -1,7 +1,7 @@
 /**
  * @module The console's Mantine theme: calm blues, comfortable radius, system fonts.
  */
-import { createTheme } from '@mantine/core';
+import { Badge, createTheme } from '@mantine/core';
 
 export const theme = createTheme({
   primaryColor: 'blue',
@@ -10,4 +10,8 @@ export const theme = createTheme({
     'Inter, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif',
   headings: { fontWeight: '650' },
   cursorType: 'pointer',
+  components: {
+    // Badges in table cells otherwise shrink to "WHATS…" when the table is narrow; a badge is short by nature.
+    Badge: Badge.extend({ styles: { label: { overflow: 'visible' } } }),
+  },
 });

@@ -2,6 +2,7 @@
  * @module Builds the Omnis application from a Config: database, services, HTTP routes, event dispatch and
  * workers. No globals: tests build as many apps as they like; `listen()` is the caller's business (cli.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -13,7 +14,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './platform/db/database';
-import { newId } from './platform/ids';
 import { installErrorHandling } from './platform/http/problem';
 import { installIdempotency, purgeIdempotencyKeys } from './platform/http/idempotency';
 import { installMetrics } from './platform/http/metrics';
@@ -73,7 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
-    genReqId: () => newId('req'),
+    genReqId: requestIds(),
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -153,10 +153,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     dialect,
     timeoutMs: config.webhookTimeoutMs,
     retryScheduleMs: config.webhookRetryScheduleMs,
+    allowPrivateTargets: config.webhookAllowPrivateTargets,
     pollMs: config.dispatcherPollMs,
     log: app.log,
   });
-  const webhooks = createWebhooksService({ db, events, eventTypes, wakeSender: () => webhookSender.wake() });
+  const webhooks = createWebhooksService({
+    db,
+    events,
+    eventTypes,
+    allowPrivateTargets: config.webhookAllowPrivateTargets,
+    wakeSender: () => webhookSender.wake(),
+  });
   const realtime = createRealtimeHub(eventTypes);
   const dispatcher = createDispatcher({
     db,
@@ -228,6 +235,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     /** Every registered route with its declared access (the permission walk test reads this). */
     routes: routes as ReadonlyArray<{ method: string; url: string; access: Access }>,
   };
+}
+
+/**
+ * Request ids: a random per-process prefix and a counter — unique across processes, and far cheaper than a ULID
+ * (which needs fresh random bytes) on every request.
+ */
+function requestIds(): () => string {
+  const prefix = `req_${randomBytes(6).toString('base64url')}`;
+  let counter = 0;
+  return () => `${prefix}${(counter++).toString(36)}`;
 }
 
 function isStaticRoute(url: string, consoleDir: string): boolean {

@@ -26,6 +26,8 @@ export const ConfigSchema = Type.Object(
     dispatcherPollMs: Type.Integer({ minimum: 10 }),
     webhookTimeoutMs: Type.Integer({ minimum: 100 }),
     /** Delay before each retry of a failed webhook delivery; its length is the number of retries. */
+    /** Allow webhook URLs on loopback and private networks (off: a key cannot probe the internal network). */
+    webhookAllowPrivateTargets: Type.Boolean(),
     webhookRetryScheduleMs: Type.Array(Type.Integer({ minimum: 0 }), { minItems: 0 }),
     /** Directory of the built console; served at / when it exists. */
     consoleDir: Type.String(),
@@ -49,6 +51,7 @@ export const defaultConfig: Static<typeof ConfigSchema> = {
   idempotencyTtlMs: 24 * 3_600_000, // 24 hours
   dispatcherPollMs: 250,
   webhookTimeoutMs: 10_000,
+  webhookAllowPrivateTargets: false,
   // 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h: about 10 hours of retries, like Standard Webhooks suggests.
   webhookRetryScheduleMs: [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000],
   consoleDir: path.resolve(serverRoot, '../console/dist'),

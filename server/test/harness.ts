@@ -71,6 +71,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       logLevel: 'silent',
       consoleDir: '/nonexistent',
       webhookRetryScheduleMs: [50, 100],
+      // Test receivers listen on loopback.
+      webhookAllowPrivateTargets: true,
       ...overrides,
     },
   });

@@ -13,13 +13,13 @@ export function useApiKeys() {
 }
 
 export type ApiKeyInput =
-  | { kind: 'secret'; name: string; role: Role }
-  | { kind: 'publishable'; name: string; channel_id: string };
+  { kind: 'secret'; name: string; role: Role } | { kind: 'publishable'; name: string; channel_id: string };
 
 export function useCreateApiKey() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: ApiKeyInput) => request<CreatedApiKey>('/v1/api-keys', { method: 'POST', body: input }),
+    mutationFn: (input: ApiKeyInput) =>
+      request<CreatedApiKey>('/v1/api-keys', { method: 'POST', body: input }),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.apiKeys.all }),
   });
 }

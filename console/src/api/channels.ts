@@ -14,7 +14,10 @@ export interface ChannelFilter {
 }
 
 export function useChannels(filter: ChannelFilter = {}) {
-  return useList<Channel>(queryKeys.channels.all, '/v1/channels', { kind: filter.kind, active: filter.active });
+  return useList<Channel>(queryKeys.channels.all, '/v1/channels', {
+    kind: filter.kind,
+    active: filter.active,
+  });
 }
 
 export interface ChannelInput {

@@ -107,7 +107,3 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   return body as T;
 }
-
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError;
-}

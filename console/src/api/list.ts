@@ -28,5 +28,3 @@ export function useList<T>(key: QueryKey, path: string, params: QueryParams = {}
   const items = useMemo(() => query.data?.pages.flatMap((page) => page.data) ?? [], [query.data]);
   return { ...query, items };
 }
-
-export type ListResult<T> = ReturnType<typeof useList<T>>;

@@ -9,13 +9,15 @@ import { queryKeys } from './query-keys';
 import type { RealtimeMessage } from './types';
 
 const MAX_BACKOFF_MS = 30_000;
+/** Webhook deliveries are attempted just after the event goes out; look again once the first attempt is likely done. */
+const DELIVERY_REFRESH_DELAY_MS = 1500;
 
 /** Event type prefix → the queries it makes stale. */
 const invalidations: [prefix: string, key: QueryKey][] = [
   ['channel.', queryKeys.channels.all],
   ['webhook_endpoint.', queryKeys.webhooks.all],
   ['webhook_delivery.', ['webhooks', 'deliveries']],
-  ['user.', queryKeys.users.all],
+  ['staff_user.', queryKeys.users.all],
   ['api_key.', queryKeys.apiKeys.all],
 ];
 
@@ -32,6 +34,7 @@ export function useRealtime(token: string | null): void {
     if (!token) return;
     let socket: WebSocket | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let deliveriesTimer: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
     let stopped = false;
 
@@ -56,6 +59,12 @@ export function useRealtime(token: string | null): void {
         for (const [prefix, key] of invalidations) {
           if (parsed.event.type.startsWith(prefix)) void client.invalidateQueries({ queryKey: key });
         }
+        // Any event may be delivered to a webhook; an open delivery log refreshes (closed ones are not fetched).
+        clearTimeout(deliveriesTimer);
+        deliveriesTimer = setTimeout(
+          () => void client.invalidateQueries({ queryKey: ['webhooks', 'deliveries'] }),
+          DELIVERY_REFRESH_DELAY_MS,
+        );
       };
       socket.onclose = () => {
         if (stopped) return;
@@ -68,7 +77,10 @@ export function useRealtime(token: string | null): void {
     return () => {
       stopped = true;
       clearTimeout(timer);
-      socket?.close();
+      clearTimeout(deliveriesTimer);
+      // Closing a socket that is still connecting logs a browser warning; let it open, then close it.
+      if (socket?.readyState === WebSocket.CONNECTING) socket.onopen = () => socket?.close();
+      else socket?.close();
     };
   }, [token, client]);
 }

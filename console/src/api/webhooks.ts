@@ -92,9 +92,12 @@ export function useDelivery(endpointId: string, deliveryId: string | null) {
   return useQuery({
     queryKey: queryKeys.webhooks.delivery(endpointId, deliveryId ?? ''),
     queryFn: ({ signal }) =>
-      request<WebhookDeliveryDetail>(`${base(endpointId)}/deliveries/${encodeURIComponent(deliveryId ?? '')}`, {
-        signal,
-      }),
+      request<WebhookDeliveryDetail>(
+        `${base(endpointId)}/deliveries/${encodeURIComponent(deliveryId ?? '')}`,
+        {
+          signal,
+        },
+      ),
     enabled: deliveryId !== null,
   });
 }

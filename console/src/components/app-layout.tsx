@@ -37,36 +37,40 @@ import { useUpdateMe } from '../api/auth';
 import type { Locale } from '../api/types';
 import { useAuth } from '../lib/auth-context';
 import { notifyError } from '../lib/notify';
+import { useCan } from '../lib/permissions';
+import { SETTINGS_SECTIONS } from '../pages/settings/sections';
 import { LanguageSwitcher } from './language-switcher';
 import { Logo } from './logo';
 
 type NavKey =
-  | 'customers'
-  | 'inbox'
-  | 'catalog'
-  | 'inventory'
-  | 'orders'
-  | 'pos'
-  | 'campaigns'
-  | 'analytics'
-  | 'settings';
+  'customers' | 'inbox' | 'catalog' | 'inventory' | 'orders' | 'pos' | 'campaigns' | 'analytics' | 'settings';
 
-const NAV_ITEMS: { key: NavKey; path: string; icon: Icon }[] = [
-  { key: 'customers', path: '/customers', icon: IconUsers },
-  { key: 'inbox', path: '/inbox', icon: IconMessages },
-  { key: 'catalog', path: '/catalog', icon: IconTags },
-  { key: 'inventory', path: '/inventory', icon: IconBuildingWarehouse },
-  { key: 'orders', path: '/orders', icon: IconReceipt },
-  { key: 'pos', path: '/pos', icon: IconCashRegister },
-  { key: 'campaigns', path: '/campaigns', icon: IconSpeakerphone },
-  { key: 'analytics', path: '/analytics', icon: IconChartBar },
+interface NavItem {
+  key: NavKey;
+  path: string;
+  icon: Icon;
+  /** Shown only to roles with this permission. */
+  permission: string;
+}
+
+const NAV_ITEMS: NavItem[] = [
+  { key: 'customers', path: '/customers', icon: IconUsers, permission: 'customers:read' },
+  { key: 'inbox', path: '/inbox', icon: IconMessages, permission: 'conversations:read' },
+  { key: 'catalog', path: '/catalog', icon: IconTags, permission: 'catalog:read' },
+  { key: 'inventory', path: '/inventory', icon: IconBuildingWarehouse, permission: 'inventory:read' },
+  { key: 'orders', path: '/orders', icon: IconReceipt, permission: 'orders:read' },
+  { key: 'pos', path: '/pos', icon: IconCashRegister, permission: 'pos:use' },
+  { key: 'campaigns', path: '/campaigns', icon: IconSpeakerphone, permission: 'campaigns:read' },
+  { key: 'analytics', path: '/analytics', icon: IconChartBar, permission: 'analytics:read' },
 ];
 
 const SETTINGS_ITEM = { key: 'settings' as const, path: '/settings', icon: IconSettings };
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
-  return (parts.length > 1 ? `${parts[0]?.[0] ?? ''}${parts.at(-1)?.[0] ?? ''}` : name.slice(0, 2)).toUpperCase();
+  return (
+    parts.length > 1 ? `${parts[0]?.[0] ?? ''}${parts.at(-1)?.[0] ?? ''}` : name.slice(0, 2)
+  ).toUpperCase();
 }
 
 export function AppLayout() {
@@ -80,12 +84,16 @@ export function AppLayout() {
   const closeNav = nav.close;
   useEffect(() => closeNav(), [location.pathname, closeNav]);
 
-  const saveLocale = (locale: Locale) =>
+  const saveLocale = (locale: Locale) => {
+    if (me.data?.locale === locale) return;
     updateMe.mutate({ locale }, { onError: (error) => notifyError(error, t('language.saveFailed')) });
+  };
 
   const user = me.data;
 
-  const renderItem = (item: { key: NavKey; path: string; icon: Icon }) => (
+  const can = useCan();
+
+  const renderItem = (item: Omit<NavItem, 'permission'>) => (
     <NavLink
       key={item.key}
       component={RouterNavLink}
@@ -170,10 +178,10 @@ export function AppLayout() {
 
       <AppShell.Navbar p="sm" aria-label={t('nav.label')}>
         <AppShell.Section grow component={ScrollArea}>
-          <Box data-testid="nav">{NAV_ITEMS.map(renderItem)}</Box>
+          <Box data-testid="nav">{NAV_ITEMS.filter((item) => can(item.permission)).map(renderItem)}</Box>
         </AppShell.Section>
         <AppShell.Section pt="sm" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
-          {renderItem(SETTINGS_ITEM)}
+          {SETTINGS_SECTIONS.some((section) => can(section.permission)) && renderItem(SETTINGS_ITEM)}
         </AppShell.Section>
       </AppShell.Navbar>
 
@@ -183,4 +191,3 @@ export function AppLayout() {
     </AppShell>
   );
 }
-

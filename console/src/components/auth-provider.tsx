@@ -63,6 +63,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setToken(null);
   }, []);
 
-  const value = useMemo<AuthContextValue>(() => ({ token, me, signIn, signOut }), [token, me, signIn, signOut]);
+  const value = useMemo<AuthContextValue>(
+    () => ({ token, me, signIn, signOut }),
+    [token, me, signIn, signOut],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -7,7 +7,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from './page-header';
 
-export type Area = 'customers' | 'inbox' | 'catalog' | 'inventory' | 'orders' | 'pos' | 'campaigns' | 'analytics';
+export type Area =
+  'customers' | 'inbox' | 'catalog' | 'inventory' | 'orders' | 'pos' | 'campaigns' | 'analytics';
 
 export function ComingSoon({ area, icon }: { area: Area; icon: ReactNode }) {
   const { t } = useTranslation();

@@ -17,6 +17,10 @@ interface ErrorAlertProps {
 export function ErrorAlert({ error, onRetry, 'data-testid': testId = 'error-alert' }: ErrorAlertProps) {
   const { t } = useTranslation();
   const apiError = error instanceof ApiError ? error : null;
+  // Asking again won't change a 403 or 404; it may help after a network blip, a 5xx, a 408 or a 429.
+  const retryable =
+    !apiError || apiError.status < 400 || apiError.status >= 500 || [408, 429].includes(apiError.status);
+  const showRetry = onRetry !== undefined && retryable;
   return (
     <Alert
       color="red"
@@ -38,7 +42,7 @@ export function ErrorAlert({ error, onRetry, 'data-testid': testId = 'error-aler
           ))}
         </List>
       )}
-      {(onRetry || apiError?.requestId) && (
+      {(showRetry || apiError?.requestId) && (
         <Group mt="sm" justify="space-between">
           {apiError?.requestId ? (
             <Text size="xs" c="dimmed">
@@ -47,7 +51,7 @@ export function ErrorAlert({ error, onRetry, 'data-testid': testId = 'error-aler
           ) : (
             <span />
           )}
-          {onRetry && (
+          {showRetry && (
             <Button size="xs" variant="white" color="red" onClick={onRetry} data-testid="error-retry">
               {t('common.retry')}
             </Button>

@@ -3,7 +3,15 @@
  */
 import { Code, ScrollArea } from '@mantine/core';
 
-export function JsonView({ value, maxHeight = 360, testId }: { value: unknown; maxHeight?: number; testId?: string }) {
+export function JsonView({
+  value,
+  maxHeight = 360,
+  testId,
+}: {
+  value: unknown;
+  maxHeight?: number;
+  testId?: string;
+}) {
   return (
     <ScrollArea.Autosize mah={maxHeight} type="auto">
       <Code block data-testid={testId} style={{ whiteSpace: 'pre', fontSize: 12 }}>

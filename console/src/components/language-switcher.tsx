@@ -2,7 +2,7 @@
  * @module The language menu. Switching applies at once and is remembered on this device; the caller can
  * also save it elsewhere (the signed-in user's profile).
  */
-import { Button, Menu } from '@mantine/core';
+import { Box, Button, Menu } from '@mantine/core';
 import { IconCheck, IconLanguage } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Locale } from '../api/types';
@@ -28,7 +28,10 @@ export function LanguageSwitcher({ onChosen }: LanguageSwitcherProps) {
           data-testid="language-switcher"
           data-language={current}
         >
-          {label}
+          {/* On phones the icon alone names the menu; the header has no room for the label. */}
+          <Box component="span" visibleFrom="xs">
+            {label}
+          </Box>
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
@@ -39,8 +42,8 @@ export function LanguageSwitcher({ onChosen }: LanguageSwitcherProps) {
             lang={language.code}
             rightSection={language.code === current ? <IconCheck size={16} /> : null}
             onClick={() => {
-              if (language.code === current) return;
-              setLanguage(language.code);
+              // Picking the language already shown still counts as a choice: it may have come from the browser.
+              if (language.code !== current) setLanguage(language.code);
               onChosen?.(language.code);
             }}
             data-testid={`language-option-${language.code}`}

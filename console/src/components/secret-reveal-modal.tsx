@@ -2,7 +2,18 @@
  * @module Shows a secret the server returns only once (a new API key, a webhook signing secret), with a
  * copy button and a plain warning that it cannot be shown again.
  */
-import { ActionIcon, Alert, Button, Code, CopyButton, Group, Modal, Stack, Text, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  Stack,
+  Text,
+  Tooltip,
+} from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
@@ -27,7 +38,12 @@ export function SecretRevealModal({ opened, title, description, secret, onClose 
       closeOnEscape={false}
     >
       <Stack data-testid="secret-reveal-modal">
-        <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title={t('secret.onceTitle')}>
+        <Alert
+          color="yellow"
+          variant="light"
+          icon={<IconAlertTriangle size={18} />}
+          title={t('secret.onceTitle')}
+        >
           {t('secret.onceBody')}
         </Alert>
         <Text size="sm">{description}</Text>

@@ -30,7 +30,10 @@ export function errorMessage(error: unknown): string {
 
 /** `body.config.url`, `/url` and `url` all name the form field `url`; nested paths keep their dots. */
 export function formFieldName(field: string): string {
-  return field.replace(/^\//, '').replace(/\//g, '.').replace(/^body\./, '');
+  return field
+    .replace(/^\//, '')
+    .replace(/\//g, '.')
+    .replace(/^body\./, '');
 }
 
 interface FormWithErrors {

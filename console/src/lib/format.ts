@@ -62,7 +62,9 @@ export interface Money {
 
 /** Minor-unit digits of a currency per ISO 4217 as Intl knows them: EUR 2, JPY 0, KWD 3. */
 function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  );
 }
 
 /** `formatMoney({ amount: 1999, currency: 'EUR' })` → "€19.99" in English, "19,99 €" in Spanish. */

@@ -1,40 +1,30 @@
 /**
- * @module Settings: one heading and a tab per section; each section is its own route so links and the
- * back button work.
+ * @module Settings: one heading and a tab per section the user's role may see; each section is its own route
+ * so links and the back button work.
  */
 import { Container, Tabs } from '@mantine/core';
-import { IconHistory, IconKey, IconPlug, IconUserShield, IconWebhook, type Icon } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { Outlet, useLocation, useNavigate } from 'react-router';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { PageHeader } from '../../components/page-header';
-
-type Section = 'channels' | 'users' | 'apiKeys' | 'webhooks' | 'audit';
-
-const SECTIONS: { key: Section; path: string; icon: Icon }[] = [
-  { key: 'channels', path: 'channels', icon: IconPlug },
-  { key: 'users', path: 'users', icon: IconUserShield },
-  { key: 'apiKeys', path: 'api-keys', icon: IconKey },
-  { key: 'webhooks', path: 'webhooks', icon: IconWebhook },
-  { key: 'audit', path: 'audit', icon: IconHistory },
-];
+import { useCan } from '../../lib/permissions';
+import { SETTINGS_SECTIONS } from './sections';
 
 export function SettingsLayout() {
   const { t } = useTranslation();
+  const can = useCan();
   const location = useLocation();
   const navigate = useNavigate();
-  const current = location.pathname.split('/')[2] ?? 'channels';
+  const sections = SETTINGS_SECTIONS.filter((section) => can(section.permission));
+  const current = location.pathname.split('/')[2];
+
+  if (!current && sections[0]) return <Navigate to={`/settings/${sections[0].path}`} replace />;
 
   return (
     <Container size="xl" px={0}>
       <PageHeader title={t('settings.title')} description={t('settings.subtitle')} order={2} />
-      <Tabs
-        value={current}
-        onChange={(value) => value && navigate(`/settings/${value}`)}
-        mb="lg"
-        keepMounted={false}
-      >
+      <Tabs value={current ?? null} onChange={(value) => value && navigate(`/settings/${value}`)} mb="lg">
         <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
-          {SECTIONS.map((section) => (
+          {sections.map((section) => (
             <Tabs.Tab
               key={section.key}
               value={section.path}

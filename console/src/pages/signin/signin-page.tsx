@@ -2,7 +2,20 @@
  * @module Sign-in: email and password → a session token. Wrong credentials and rate limiting are explained
  * in place; a language picked here becomes the user's profile language.
  */
-import { Alert, Anchor, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Box,
+  Button,
+  Center,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
@@ -69,7 +82,12 @@ export function SignInPage() {
                   </Text>
                 </div>
                 {mutation.isError && (
-                  <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} data-testid="signin-error">
+                  <Alert
+                    color="red"
+                    variant="light"
+                    icon={<IconAlertTriangle size={18} />}
+                    data-testid="signin-error"
+                  >
                     {signInErrorMessage(mutation.error, t)}
                   </Alert>
                 )}

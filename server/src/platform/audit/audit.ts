@@ -106,7 +106,8 @@ export function installAuditHook(app: FastifyInstance, db: Db): void {
       actor: actorOf(principal),
       action,
       targetType: action.split('.')[0] ?? null,
-      targetId: params.id ?? request.auditTargetId ?? null,
+      // The innermost resource: a delivery's id rather than its endpoint's.
+      targetId: params.deliveryId ?? params.id ?? request.auditTargetId ?? null,
       ip: request.ip,
       requestId: String(request.id),
       // Field names only: values may be passwords or secrets.

@@ -58,8 +58,38 @@ function openSqlite(options: OpenDatabaseOptions): DatabaseHandle {
   raw.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses at most the last transactions, never corrupts
   raw.pragma('busy_timeout = 5000'); // another process (e.g. `omnis user create`) may hold the write lock briefly
   raw.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   return { db, dialect: 'sqlite', location: filePath, close: () => db.destroy() };
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares a new better-sqlite3 statement for every query, which costs more than running most of our
+ * queries. Statements are reusable (Kysely only calls all/run/iterate on them), so keep the most recent ones by
+ * SQL text; the SQL of a query builder is stable, so hits are the norm.
+ */
+function withStatementCache(raw: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  return new Proxy(raw, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') {
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (source: string) => {
+        let statement = cache.get(source);
+        if (statement) {
+          cache.delete(source); // re-insert: the Map's order doubles as least-recently-used
+        } else {
+          statement = target.prepare(source);
+          if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        }
+        cache.set(source, statement);
+        return statement;
+      };
+    },
+  });
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {

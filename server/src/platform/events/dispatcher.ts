@@ -45,6 +45,7 @@ export function createDispatcher(options: {
 }): Dispatcher {
   const { db, consumers, pollMs, log } = options;
   const owner = newId('node');
+  const durableNames = consumers.filter((c) => c.mode === 'durable').map((c) => c.name);
   const transientOffsets = new Map<string, number>();
   const failures = new Map<string, { count: number; retryAt: number }>();
   let timer: NodeJS.Timeout | null = null;
@@ -205,6 +206,8 @@ export function createDispatcher(options: {
       const slowest = await db
         .selectFrom('event_consumers')
         .select((eb) => eb.fn.min('position').as('min'))
+        // A consumer retired from the code keeps its row; it must not make the lag grow forever.
+        .where('name', 'in', durableNames.length ? durableNames : [''])
         .executeTakeFirst();
       return slowest?.min == null ? 0 : Math.max(0, last - Number(slowest.min));
     },

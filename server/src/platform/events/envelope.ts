@@ -5,6 +5,8 @@
 import type { Permission } from '../auth/permissions';
 import type { Actor } from '../auth/principal';
 
+export type EventActor = Pick<Actor, 'type' | 'id'>;
+
 export interface DomainEvent<T = unknown> {
   id: string;
   /** `noun.past_verb`, e.g. `channel.created`. */
@@ -12,7 +14,8 @@ export interface DomainEvent<T = unknown> {
   aggregate: { type: string; id: string };
   customer_id: string | null;
   channel_id: string | null;
-  actor: Actor;
+  /** Who caused it, by type and id only: names stay out of event payloads (and so out of webhooks). */
+  actor: EventActor;
   occurred_at: string;
   data: T;
   /** Position in the outbox; events of one aggregate are delivered in this order. */

@@ -9,8 +9,7 @@ import { afterCommit, type DbOrTrx, type Trx } from '../db/transaction';
 import type { OutboxEventRow } from './events.table';
 import type { Selectable } from 'kysely';
 import { newId } from '../ids';
-import type { Actor } from '../auth/principal';
-import type { DomainEvent, NewEvent } from './envelope';
+import type { DomainEvent, EventActor, NewEvent } from './envelope';
 
 export interface EventBus {
   /**
@@ -45,7 +44,7 @@ export function createEventBus(dialect: Dialect): EventBus {
         aggregate_id: event.aggregate.id,
         customer_id: event.customerId ?? null,
         channel_id: event.channelId ?? null,
-        actor: encodeJson(event.actor),
+        actor: encodeJson({ type: event.actor.type, id: event.actor.id }),
         data: encodeJson(event.data),
         occurred_at: Date.now(),
       };
@@ -70,7 +69,7 @@ export function eventFromRow(row: Selectable<OutboxEventRow>): DomainEvent {
     aggregate: { type: row.aggregate_type, id: row.aggregate_id },
     customer_id: row.customer_id,
     channel_id: row.channel_id,
-    actor: decodeJson<Actor>(row.actor),
+    actor: decodeJson<EventActor>(row.actor),
     occurred_at: toIsoRequired(row.occurred_at),
     data: decodeJson(row.data),
     position: row.position,

@@ -8,7 +8,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import type { Dialect } from '../db/columns';
 import type { Db } from '../db/database';
+import { encodeBool } from '../db/codecs';
 import { newId } from '../ids';
+import { resolvedTargetProblem } from './webhook-target';
 
 export interface WebhookSender {
   start(): void;
@@ -26,6 +28,7 @@ export function createWebhookSender(options: {
   dialect: Dialect;
   timeoutMs: number;
   retryScheduleMs: readonly number[];
+  allowPrivateTargets: boolean;
   pollMs: number;
   log: FastifyBaseLogger;
 }): WebhookSender {
@@ -44,6 +47,12 @@ export function createWebhookSender(options: {
       .select('id')
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', now)
+      // A paused endpoint keeps its pending deliveries until it is active again.
+      .where(
+        'endpoint_id',
+        'in',
+        db.selectFrom('webhook_endpoints').select('id').where('active', '=', encodeBool(true)),
+      )
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
       .orderBy('next_attempt_at')
       .limit(CLAIM_BATCH);
@@ -81,6 +90,8 @@ export function createWebhookSender(options: {
     let error: string | null = null;
     let responseBody: string | null = null;
     try {
+      const refused = options.allowPrivateTargets ? null : await resolvedTargetProblem(new URL(endpoint.url));
+      if (refused) throw new Error(`not sent: the URL ${refused}`);
       const response = await fetch(endpoint.url, {
         method: 'POST',
         headers: {

@@ -15,6 +15,7 @@ import type { Actor } from '../auth/principal';
 import type { DomainEvent, EventTypeDefinition } from './envelope';
 import type { EventConsumer } from './dispatcher';
 import type { EventBus } from './outbox';
+import { literalTargetProblem } from './webhook-target';
 import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from './events.table';
 
 export interface WebhookEndpoint {
@@ -99,6 +100,7 @@ export function createWebhooksService(deps: {
   db: Db;
   events: EventBus;
   eventTypes: () => EventTypeDefinition[];
+  allowPrivateTargets: boolean;
   wakeSender: () => void;
 }) {
   const { db, events } = deps;
@@ -114,6 +116,12 @@ export function createWebhooksService(deps: {
       if (!url || !['http:', 'https:'].includes(url.protocol)) {
         throw new AppError('validation_failed', 'The webhook URL must be an absolute http(s) URL.', {
           errors: [{ field: 'body.url', message: 'must be an absolute http:// or https:// URL' }],
+        });
+      }
+      const problem = deps.allowPrivateTargets ? null : literalTargetProblem(url);
+      if (problem) {
+        throw new AppError('validation_failed', `The webhook URL ${problem}.`, {
+          errors: [{ field: 'body.url', message: `${problem} (see webhookAllowPrivateTargets)` }],
         });
       }
     }
@@ -164,7 +172,7 @@ export function createWebhooksService(deps: {
           type: 'webhook_endpoint.created',
           aggregate: { type: 'webhook_endpoint', id: row.id },
           actor,
-          data: { id: row.id, url: row.url },
+          data: { id: row.id },
         });
       });
       return { ...endpointFromRow(row), secret };
@@ -298,6 +306,8 @@ export function webhookFanOut(wakeSender: () => void): EventConsumer {
       const rows = batch.flatMap((event) =>
         endpoints
           .filter((e) => e.event_types.includes('*') || e.event_types.includes(event.type))
+          // An endpoint receives what happened since it was created, even when the dispatcher runs behind.
+          .filter((e) => Date.parse(event.occurred_at) >= Date.parse(e.created_at))
           .map((e) => ({
             id: newId('whd'),
             endpoint_id: e.id,

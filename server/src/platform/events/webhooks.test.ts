@@ -338,4 +338,59 @@ describeEachDialect('webhooks', (t) => {
     await t().omnis.webhookSender.drain();
     expect(receiver.requests).toHaveLength(1);
   });
+
+  it('holds deliveries for a paused endpoint and sends them once it is active again', async () => {
+    const receiver = await startReceiver();
+    const endpoint = await createEndpoint(receiver.url, ['channel.created']);
+    expect((await api('PATCH', `/v1/webhooks/${endpoint.id}`, { active: false })).statusCode).toBe(200);
+    // Paused before the event: no delivery is made for it at all.
+    await createChannel('While paused');
+    await settle();
+    expect(await deliveriesOf(endpoint.id)).toEqual([]);
+    // Paused with a delivery already pending: it waits.
+    expect((await api('PATCH', `/v1/webhooks/${endpoint.id}`, { active: true })).statusCode).toBe(200);
+    await createChannel('Queued');
+    await t().omnis.dispatcher.drain();
+    expect((await api('PATCH', `/v1/webhooks/${endpoint.id}`, { active: false })).statusCode).toBe(200);
+    await t().omnis.webhookSender.drain();
+    expect(receiver.requests).toHaveLength(0);
+    expect((await onlyDelivery(endpoint.id)).status).toBe('pending');
+    expect((await api('PATCH', `/v1/webhooks/${endpoint.id}`, { active: true })).statusCode).toBe(200);
+    await t().omnis.webhookSender.drain();
+    expect(receiver.requests).toHaveLength(1);
+    expect((await onlyDelivery(endpoint.id)).status).toBe('succeeded');
+  });
+
+  it('does not send an endpoint events from before it existed, even when dispatch runs behind', async () => {
+    await settle();
+    await createChannel('Before the endpoint');
+    // The dispatcher has not run yet when the endpoint is created.
+    const receiver = await startReceiver();
+    const res = await api('POST', '/v1/webhooks', { url: receiver.url, event_types: ['channel.created'] });
+    const endpoint = res.json() as { id: string };
+    onTestFinished(async () => {
+      await api('DELETE', `/v1/webhooks/${endpoint.id}`);
+    });
+    await createChannel('After the endpoint');
+    await settle();
+    const payloads = receiver.requests.map((r) => JSON.parse(r.body) as { data: { data: { name: string } } });
+    expect(payloads.map((p) => p.data.data.name)).toEqual(['After the endpoint']);
+  });
+
+  it('keeps staff names and URLs out of event payloads', async () => {
+    const receiver = await startReceiver();
+    const endpoint = await createEndpoint(receiver.url, ['*']);
+    await api('POST', '/v1/webhooks', {
+      url: 'https://hooks.example.com/T000/B000/very-secret-token',
+      event_types: ['*'],
+    });
+    await settle();
+    const bodies = receiver.requests.map((r) => r.body).join('\n');
+    expect(bodies).toContain('webhook_endpoint.created');
+    expect(bodies).not.toContain('very-secret-token');
+    expect(bodies).not.toContain('Test owner');
+    const actor = (JSON.parse(receiver.requests[0]!.body) as { data: { actor: object } }).data.actor;
+    expect(Object.keys(actor).sort()).toEqual(['id', 'type']);
+    expect(endpoint.id).toMatch(/^whe_/);
+  });
 });

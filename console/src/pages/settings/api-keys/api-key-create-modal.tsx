@@ -2,7 +2,17 @@
  * @module Create an API key: a secret key that acts with a role (server-to-server), or a publishable key
  * bound to one channel (storefronts, apps). The new key is handed to the caller to show once.
  */
-import { Alert, Button, Group, Modal, NativeSelect, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  NativeSelect,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCreateApiKey } from '../../../api/api-keys';
@@ -48,9 +58,7 @@ function ApiKeyForm({ onClose, onCreated }: Omit<ApiKeyCreateModalProps, 'opened
     if (nextErrors.name || nextErrors.channel) return;
     setFormError(null);
     create.mutate(
-      kind === 'secret'
-        ? { kind, name: trimmed, role }
-        : { kind, name: trimmed, channel_id: channelId },
+      kind === 'secret' ? { kind, name: trimmed, role } : { kind, name: trimmed, channel_id: channelId },
       {
         onSuccess: (key) => {
           onClose();
@@ -83,7 +91,10 @@ function ApiKeyForm({ onClose, onCreated }: Omit<ApiKeyCreateModalProps, 'opened
             value={kind}
             onChange={(value) => setKind(value as 'secret' | 'publishable')}
             data={[
-              { value: 'secret', label: <span data-testid="api-key-kind-secret">{t('apiKeys.kinds.secret')}</span> },
+              {
+                value: 'secret',
+                label: <span data-testid="api-key-kind-secret">{t('apiKeys.kinds.secret')}</span>,
+              },
               {
                 value: 'publishable',
                 label: <span data-testid="api-key-kind-publishable">{t('apiKeys.kinds.publishable')}</span>,
@@ -97,11 +108,14 @@ function ApiKeyForm({ onClose, onCreated }: Omit<ApiKeyCreateModalProps, 'opened
         </div>
         <TextInput
           label={t('apiKeys.name')}
-          placeholder={kind === 'secret' ? t('apiKeys.secretNamePlaceholder') : t('apiKeys.publishableNamePlaceholder')}
+          placeholder={
+            kind === 'secret' ? t('apiKeys.secretNamePlaceholder') : t('apiKeys.publishableNamePlaceholder')
+          }
           required
           value={name}
           error={errors.name}
           onChange={(event) => setName(event.currentTarget.value)}
+          maxLength={200}
           data-testid="api-key-name-input"
         />
         {kind === 'secret' ? (

@@ -1,8 +1,21 @@
 /**
  * @module Settings → API keys: list, create (the full key is shown once) and revoke.
  */
-import { Badge, Button, Code, Group, Paper, Table, Text, VisuallyHidden } from '@mantine/core';
-import { IconKey, IconPlus } from '@tabler/icons-react';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
+import { IconCheck, IconCopy, IconKey, IconPlus } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApiKeys, useRevokeApiKey } from '../../../api/api-keys';
@@ -15,6 +28,7 @@ import { SecretRevealModal } from '../../../components/secret-reveal-modal';
 import { formatDateTime } from '../../../lib/format';
 import { useTarget } from '../../../lib/use-target';
 import { notifyError, notifySuccess } from '../../../lib/notify';
+import { useCan } from '../../../lib/permissions';
 import { ApiKeyCreateModal } from './api-key-create-modal';
 
 export function ApiKeysPage() {
@@ -22,6 +36,7 @@ export function ApiKeysPage() {
   const keys = useApiKeys();
   const channels = useChannels();
   const revoke = useRevokeApiKey();
+  const canWrite = useCan()('api_keys:write');
   const [createOpened, setCreateOpened] = useState(false);
   // The created key outlives the reveal modal's closing animation, so it stays in state after closing.
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
@@ -45,15 +60,17 @@ export function ApiKeysPage() {
     });
   };
 
-  const createButton = (
-    <Button leftSection={<IconPlus size={16} />} onClick={() => setCreateOpened(true)} data-testid="api-key-create-button">
-      {t('apiKeys.create')}
-    </Button>
-  );
+  // The header button and the empty state's call to action share a look but not a test id.
+  const createButton = (testId = 'api-key-create-button') =>
+    canWrite && (
+      <Button leftSection={<IconPlus size={16} />} onClick={() => setCreateOpened(true)} data-testid={testId}>
+        {t('apiKeys.create')}
+      </Button>
+    );
 
   return (
     <>
-      <PageHeader title={t('apiKeys.title')} description={t('apiKeys.subtitle')} actions={createButton} />
+      <PageHeader title={t('apiKeys.title')} description={t('apiKeys.subtitle')} actions={createButton()} />
       <ListState
         isPending={keys.isPending}
         error={keys.error}
@@ -62,10 +79,10 @@ export function ApiKeysPage() {
         emptyIcon={<IconKey size={28} />}
         emptyTitle={t('apiKeys.emptyTitle')}
         emptyDescription={t('apiKeys.emptyBody')}
-        emptyAction={createButton}
+        emptyAction={createButton('api-key-create-button-empty')}
       >
         <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={900}>
+          <Table.ScrollContainer type="native" minWidth={900}>
             <Table verticalSpacing="sm" highlightOnHover data-testid="api-keys-table">
               <Table.Thead>
                 <Table.Tr>
@@ -91,34 +108,64 @@ export function ApiKeysPage() {
                       style={revoked ? { opacity: 0.6 } : undefined}
                     >
                       <Table.Td>
-                        <Group gap="xs" wrap="nowrap">
+                        <Stack gap={4} align="flex-start">
                           <Text fw={500} size="sm">
                             {key.name}
                           </Text>
                           <Badge size="sm" variant="light" color={key.kind === 'secret' ? 'grape' : 'blue'}>
                             {t(`apiKeys.kinds.${key.kind}`)}
                           </Badge>
-                        </Group>
+                        </Stack>
                       </Table.Td>
                       <Table.Td>
-                        <Code data-testid="api-key-row-display" style={{ wordBreak: 'break-all' }}>
-                          {key.display}
-                        </Code>
+                        <Group gap={4} wrap="nowrap">
+                          <Code data-testid="api-key-row-display" style={{ wordBreak: 'break-all' }}>
+                            {key.display}
+                          </Code>
+                          {/* Publishable keys are not secret: the list shows them whole, so they can be copied. */}
+                          {key.kind === 'publishable' && !revoked && (
+                            <CopyButton value={key.display} timeout={2000}>
+                              {({ copied, copy }) => (
+                                <Tooltip label={copied ? t('common.copied') : t('common.copy')} withArrow>
+                                  <ActionIcon
+                                    variant="subtle"
+                                    color={copied ? 'teal' : 'gray'}
+                                    size="sm"
+                                    onClick={copy}
+                                    aria-label={t('common.copy')}
+                                    data-testid="api-key-row-copy"
+                                  >
+                                    {copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
+                                  </ActionIcon>
+                                </Tooltip>
+                              )}
+                            </CopyButton>
+                          )}
+                        </Group>
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm">
                           {key.kind === 'secret'
                             ? t('apiKeys.asRole', { role: key.role ? t(`roles.${key.role}`) : '—' })
                             : t('apiKeys.forChannel', {
-                                channel: (key.channel_id && channelNames.get(key.channel_id)) ?? key.channel_id ?? '—',
+                                channel:
+                                  (key.channel_id && channelNames.get(key.channel_id)) ??
+                                  key.channel_id ??
+                                  '—',
                               })}
                         </Text>
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm">{formatDateTime(key.created_at)}</Text>
+                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                          {formatDateTime(key.created_at)}
+                        </Text>
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm" c={key.last_used_at ? undefined : 'dimmed'}>
+                        <Text
+                          size="sm"
+                          c={key.last_used_at ? undefined : 'dimmed'}
+                          style={{ whiteSpace: 'nowrap' }}
+                        >
                           {key.last_used_at ? formatDateTime(key.last_used_at) : t('common.never')}
                         </Text>
                       </Table.Td>
@@ -128,15 +175,17 @@ export function ApiKeysPage() {
                             {t('apiKeys.revokedOn', { date: formatDateTime(key.revoked_at ?? '') })}
                           </Badge>
                         ) : (
-                          <Button
-                            size="xs"
-                            variant="subtle"
-                            color="red"
-                            onClick={() => revoking.open(key)}
-                            data-testid="api-key-row-revoke"
-                          >
-                            {t('apiKeys.revoke')}
-                          </Button>
+                          canWrite && (
+                            <Button
+                              size="xs"
+                              variant="subtle"
+                              color="red"
+                              onClick={() => revoking.open(key)}
+                              data-testid="api-key-row-revoke"
+                            >
+                              {t('apiKeys.revoke')}
+                            </Button>
+                          )
                         )}
                       </Table.Td>
                     </Table.Tr>
@@ -149,7 +198,10 @@ export function ApiKeysPage() {
         <LoadMore {...keys} />
       </ListState>
 
-      <ApiKeyCreateModal opened={createOpened} onClose={() => setCreateOpened(false)} onCreated={(key) => {
+      <ApiKeyCreateModal
+        opened={createOpened}
+        onClose={() => setCreateOpened(false)}
+        onCreated={(key) => {
           setCreated(key);
           setRevealOpened(true);
         }}
@@ -158,7 +210,9 @@ export function ApiKeysPage() {
         opened={revealOpened}
         title={t('apiKeys.createdTitle', { name: created?.name ?? '' })}
         description={
-          created?.kind === 'publishable' ? t('apiKeys.createdPublishableBody') : t('apiKeys.createdSecretBody')
+          created?.kind === 'publishable'
+            ? t('apiKeys.createdPublishableBody')
+            : t('apiKeys.createdSecretBody')
         }
         secret={created?.key ?? null}
         onClose={() => setRevealOpened(false)}

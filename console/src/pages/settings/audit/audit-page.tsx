@@ -56,7 +56,7 @@ export function AuditPage() {
         emptyDescription={t('audit.emptyBody')}
       >
         <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={900}>
+          <Table.ScrollContainer type="native" minWidth={900}>
             <Table verticalSpacing="sm" highlightOnHover data-testid="audit-table">
               <Table.Thead>
                 <Table.Tr>
@@ -80,7 +80,9 @@ export function AuditPage() {
                     }}
                   >
                     <Table.Td>
-                      <Text size="sm">{formatDateTimePrecise(item.occurred_at)}</Text>
+                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                        {formatDateTimePrecise(item.occurred_at)}
+                      </Text>
                     </Table.Td>
                     <Table.Td>
                       <Actor entry={item} />

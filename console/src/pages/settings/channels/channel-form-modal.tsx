@@ -10,7 +10,12 @@ import { CHANNEL_KINDS, type Channel, type ChannelKind } from '../../../api/type
 import { errorMessage, formFieldName } from '../../../lib/errors';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { ConfigEditor, configFromState, initialConfigState, type ConfigState } from './config-editor';
-import { SecretsEditor, initialSecretsState, secretsPatchFromState, type SecretsState } from './secrets-editor';
+import {
+  SecretsEditor,
+  initialSecretsState,
+  secretsPatchFromState,
+  type SecretsState,
+} from './secrets-editor';
 
 interface ChannelFormModalProps {
   opened: boolean;
@@ -82,7 +87,12 @@ function ChannelForm({ channel, onClose }: { channel: Channel | null; onClose: (
       update.mutate(
         {
           id: channel.id,
-          patch: { name: trimmed, active, config: configResult.config, ...(hasSecrets ? { secrets: secretValues } : {}) },
+          patch: {
+            name: trimmed,
+            active,
+            config: configResult.config,
+            ...(hasSecrets ? { secrets: secretValues } : {}),
+          },
         },
         {
           onSuccess: (saved) => {
@@ -117,63 +127,64 @@ function ChannelForm({ channel, onClose }: { channel: Channel | null; onClose: (
   };
 
   return (
-      <form onSubmit={submit} data-testid="channel-modal" noValidate>
-        <Stack>
-          {formError !== null && (
-            <Alert color="red" variant="light" data-testid="channel-form-error">
-              {errorMessage(formError)}
-            </Alert>
-          )}
-          <Group grow align="flex-start">
-            <NativeSelect
-              label={t('channels.kind')}
-              description={channel ? t('channels.kindFixed') : undefined}
-              value={kind}
-              onChange={(event) => setKind(event.currentTarget.value as ChannelKind)}
-              disabled={channel !== null}
-              data={CHANNEL_KINDS.map((value) => ({ value, label: t(`channelKinds.${value}`) }))}
-              data-testid="channel-kind-select"
-            />
-            <TextInput
-              label={t('channels.name')}
-              placeholder={t('channels.namePlaceholder')}
-              required
-              value={name}
-              error={nameError}
-              onChange={(event) => {
-                setName(event.currentTarget.value);
-                setNameError(null);
-              }}
-              data-testid="channel-name-input"
-            />
-          </Group>
-          <Switch
-            label={t('channels.activeLabel')}
-            description={t('channels.activeHint')}
-            checked={active}
-            onChange={(event) => setActive(event.currentTarget.checked)}
-            data-testid="channel-active-switch"
+    <form onSubmit={submit} data-testid="channel-modal" noValidate>
+      <Stack>
+        {formError !== null && (
+          <Alert color="red" variant="light" data-testid="channel-form-error">
+            {errorMessage(formError)}
+          </Alert>
+        )}
+        <Group grow align="flex-start">
+          <NativeSelect
+            label={t('channels.kind')}
+            description={channel ? t('channels.kindFixed') : undefined}
+            value={kind}
+            onChange={(event) => setKind(event.currentTarget.value as ChannelKind)}
+            disabled={channel !== null}
+            data={CHANNEL_KINDS.map((value) => ({ value, label: t(`channelKinds.${value}`) }))}
+            data-testid="channel-kind-select"
           />
-          <Divider />
-          <ConfigEditor state={config} onChange={setConfig} />
-          <Divider />
-          <SecretsEditor
-            state={secrets}
-            onChange={(next) => {
-              setSecrets(next);
-              setSecretsError(null);
+          <TextInput
+            label={t('channels.name')}
+            placeholder={t('channels.namePlaceholder')}
+            required
+            value={name}
+            error={nameError}
+            onChange={(event) => {
+              setName(event.currentTarget.value);
+              setNameError(null);
             }}
-            error={secretsError}
+            maxLength={200}
+            data-testid="channel-name-input"
           />
-          <Group justify="flex-end" mt="sm">
-            <Button variant="default" onClick={onClose} data-testid="channel-cancel">
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={pending} data-testid="channel-submit">
-              {channel ? t('common.save') : t('channels.create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+        </Group>
+        <Switch
+          label={t('channels.activeLabel')}
+          description={t('channels.activeHint')}
+          checked={active}
+          onChange={(event) => setActive(event.currentTarget.checked)}
+          data-testid="channel-active-switch"
+        />
+        <Divider />
+        <ConfigEditor state={config} onChange={setConfig} />
+        <Divider />
+        <SecretsEditor
+          state={secrets}
+          onChange={(next) => {
+            setSecrets(next);
+            setSecretsError(null);
+          }}
+          error={secretsError}
+        />
+        <Group justify="flex-end" mt="sm">
+          <Button variant="default" onClick={onClose} data-testid="channel-cancel">
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={pending} data-testid="channel-submit">
+            {channel ? t('common.save') : t('channels.create')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }

@@ -26,6 +26,7 @@ import { ListState, LoadMore } from '../../../components/list-state';
 import { PageHeader } from '../../../components/page-header';
 import { formatDateTime } from '../../../lib/format';
 import { notifyError, notifySuccess } from '../../../lib/notify';
+import { useCan } from '../../../lib/permissions';
 import { ChannelFormModal } from './channel-form-modal';
 import { KIND_COLORS } from './channel-kinds';
 
@@ -43,6 +44,7 @@ export function ChannelsPage() {
     active: activeFilter === 'all' ? undefined : activeFilter === 'active',
   });
   const update = useUpdateChannel();
+  const canWrite = useCan()('channels:write');
   const filtered = kind !== null || activeFilter !== 'all';
 
   const openCreate = () => {
@@ -68,15 +70,17 @@ export function ChannelsPage() {
       },
     );
 
-  const createButton = (
-    <Button leftSection={<IconPlus size={16} />} onClick={openCreate} data-testid="channel-create-button">
-      {t('channels.create')}
-    </Button>
-  );
+  // The header button and the empty state's call to action share a look but not a test id.
+  const createButton = (testId = 'channel-create-button') =>
+    canWrite && (
+      <Button leftSection={<IconPlus size={16} />} onClick={openCreate} data-testid={testId}>
+        {t('channels.create')}
+      </Button>
+    );
 
   return (
     <>
-      <PageHeader title={t('channels.title')} description={t('channels.subtitle')} actions={createButton} />
+      <PageHeader title={t('channels.title')} description={t('channels.subtitle')} actions={createButton()} />
 
       <Group mb="md" gap="sm" wrap="wrap">
         <Select
@@ -109,10 +113,10 @@ export function ChannelsPage() {
         emptyIcon={<IconPlug size={28} />}
         emptyTitle={filtered ? t('channels.emptyFilteredTitle') : t('channels.emptyTitle')}
         emptyDescription={filtered ? t('channels.emptyFilteredBody') : t('channels.emptyBody')}
-        emptyAction={filtered ? undefined : createButton}
+        emptyAction={filtered ? undefined : createButton('channel-create-button-empty')}
       >
         <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={760}>
+          <Table.ScrollContainer type="native" minWidth={760}>
             <Table verticalSpacing="sm" highlightOnHover data-testid="channels-table">
               <Table.Thead>
                 <Table.Tr>
@@ -140,7 +144,11 @@ export function ChannelsPage() {
                         </Text>
                       </Table.Td>
                       <Table.Td>
-                        <Badge color={KIND_COLORS[channel.kind] ?? 'gray'} variant="light" data-testid="channel-row-kind">
+                        <Badge
+                          color={KIND_COLORS[channel.kind] ?? 'gray'}
+                          variant="light"
+                          data-testid="channel-row-kind"
+                        >
                           {t(`channelKinds.${channel.kind}`, { defaultValue: channel.kind })}
                         </Badge>
                       </Table.Td>
@@ -165,6 +173,7 @@ export function ChannelsPage() {
                         <Group gap="xs" wrap="nowrap">
                           <Switch
                             checked={channel.active}
+                            disabled={!canWrite}
                             onChange={(event) => toggleActive(channel, event.currentTarget.checked)}
                             aria-label={channel.active ? t('channels.deactivate') : t('channels.activate')}
                             data-testid="channel-row-active"
@@ -173,19 +182,23 @@ export function ChannelsPage() {
                         </Group>
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm">{formatDateTime(channel.updated_at)}</Text>
+                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                          {formatDateTime(channel.updated_at)}
+                        </Text>
                       </Table.Td>
                       <Table.Td>
-                        <Tooltip label={t('common.edit')} withArrow>
-                          <ActionIcon
-                            variant="subtle"
-                            aria-label={t('common.edit')}
-                            onClick={() => openEdit(channel)}
-                            data-testid="channel-row-edit"
-                          >
-                            <IconPencil size={18} />
-                          </ActionIcon>
-                        </Tooltip>
+                        {canWrite && (
+                          <Tooltip label={t('common.edit')} withArrow>
+                            <ActionIcon
+                              variant="subtle"
+                              aria-label={t('common.edit')}
+                              onClick={() => openEdit(channel)}
+                              data-testid="channel-row-edit"
+                            >
+                              <IconPencil size={18} />
+                            </ActionIcon>
+                          </Tooltip>
+                        )}
                       </Table.Td>
                     </Table.Tr>
                   );

@@ -3,7 +3,17 @@
  * Switching views converts the content; a config with non-string values can only be edited as JSON so
  * nothing is silently turned into text.
  */
-import { ActionIcon, Button, Group, JsonInput, SegmentedControl, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Button,
+  Group,
+  JsonInput,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { JsonObject } from '../../../api/types';
@@ -34,7 +44,10 @@ export function initialConfigState(config: JsonObject): ConfigState {
 type Translate = ReturnType<typeof useTranslation>['t'];
 
 /** The config object the state describes, or a translated reason it is not valid. */
-export function configFromState(state: ConfigState, t: Translate): { config: JsonObject } | { error: string } {
+export function configFromState(
+  state: ConfigState,
+  t: Translate,
+): { config: JsonObject } | { error: string } {
   if (state.mode === 'json') {
     if (!state.json.trim()) return { config: {} };
     let parsed: unknown;
@@ -78,7 +91,12 @@ export function ConfigEditor({ state, onChange }: ConfigEditorProps) {
     if ('error' in result) return onChange({ ...state, error: result.error });
     if (!isFlat(result.config)) return onChange({ ...state, error: t('channels.config.nestedOnlyJson') });
     const rows = Object.entries(result.config).map(([key, value]) => ({ key, value: String(value) }));
-    onChange({ ...state, mode: 'fields', rows: rows.length > 0 ? rows : [{ key: '', value: '' }], error: null });
+    onChange({
+      ...state,
+      mode: 'fields',
+      rows: rows.length > 0 ? rows : [{ key: '', value: '' }],
+      error: null,
+    });
   };
 
   const setRow = (index: number, patch: Partial<ConfigRow>) =>
@@ -105,8 +123,14 @@ export function ConfigEditor({ state, onChange }: ConfigEditorProps) {
           onChange={switchMode}
           data-testid="channel-config-mode"
           data={[
-            { value: 'fields', label: <span data-testid="channel-config-mode-fields">{t('channels.config.fields')}</span> },
-            { value: 'json', label: <span data-testid="channel-config-mode-json">JSON</span> },
+            {
+              value: 'fields',
+              label: <span data-testid="channel-config-mode-fields">{t('channels.config.fields')}</span>,
+            },
+            {
+              value: 'json',
+              label: <span data-testid="channel-config-mode-json">{t('channels.config.json')}</span>,
+            },
           ]}
         />
       </Group>
@@ -167,7 +191,6 @@ export function ConfigEditor({ state, onChange }: ConfigEditorProps) {
           autosize
           minRows={4}
           maxRows={14}
-          formatOnBlur
           placeholder='{ "url": "https://shop.example.com" }'
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
           data-testid="channel-config-json"

@@ -3,7 +3,18 @@
  * shows them as "••• set" and lets the user replace or clear each one, or add new ones. Values typed here
  * are sent once and never shown again.
  */
-import { ActionIcon, Badge, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
 import { IconArrowBackUp, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
@@ -52,7 +63,8 @@ export function secretsPatchFromState(
     const name = secret.name.trim();
     if (!name && !secret.value) continue;
     if (!name) return { error: t('channels.secrets.nameRequired') };
-    if (!/^[A-Za-z0-9_.-]+$/.test(name)) return { error: t('channels.secrets.nameInvalid', { name }) };
+    if (!/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/.test(name))
+      return { error: t('channels.secrets.nameInvalid', { name }) };
     if (names.has(name)) return { error: t('channels.secrets.duplicate', { name }) };
     if (!secret.value) return { error: t('channels.secrets.valueRequired', { name }) };
     names.add(name);
@@ -76,7 +88,10 @@ export function SecretsEditor({ state, onChange, error }: SecretsEditorProps) {
       existing: state.existing.map((secret) => (secret.name === name ? { ...secret, ...patch } : secret)),
     });
   const setAdded = (index: number, patch: Partial<NewSecret>) =>
-    onChange({ ...state, added: state.added.map((secret, i) => (i === index ? { ...secret, ...patch } : secret)) });
+    onChange({
+      ...state,
+      added: state.added.map((secret, i) => (i === index ? { ...secret, ...patch } : secret)),
+    });
 
   return (
     <Stack gap="xs">

@@ -12,7 +12,8 @@ import { LANGUAGES } from '../../../i18n/languages';
 import { applyFieldErrors, errorMessage } from '../../../lib/errors';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 
-export const MIN_PASSWORD_LENGTH = 8;
+/** The server's minimum (POST /v1/users). */
+export const MIN_PASSWORD_LENGTH = 10;
 
 interface UserFormModalProps {
   opened: boolean;
@@ -48,7 +49,9 @@ function UserForm({ onClose }: { onClose: () => void }) {
       email: (value) => (/^\S+@\S+\.\S+$/.test(value.trim()) ? null : t('users.emailInvalid')),
       name: (value) => (value.trim() ? null : t('users.nameRequired')),
       password: (value) =>
-        value.length >= MIN_PASSWORD_LENGTH ? null : t('users.passwordTooShort', { count: MIN_PASSWORD_LENGTH }),
+        value.length >= MIN_PASSWORD_LENGTH
+          ? null
+          : t('users.passwordTooShort', { count: MIN_PASSWORD_LENGTH }),
     },
   });
 
@@ -72,55 +75,62 @@ function UserForm({ onClose }: { onClose: () => void }) {
 
   return (
     <form onSubmit={submit} data-testid="user-modal" noValidate>
-        <Stack>
-          {formError !== null && (
-            <Alert color="red" variant="light" data-testid="user-form-error">
-              {errorMessage(formError)}
-            </Alert>
-          )}
-          <TextInput
-            label={t('users.email')}
-            type="email"
-            required
-            autoComplete="off"
-            data-testid="user-email-input"
-            {...form.getInputProps('email')}
+      <Stack>
+        {formError !== null && (
+          <Alert color="red" variant="light" data-testid="user-form-error">
+            {errorMessage(formError)}
+          </Alert>
+        )}
+        <TextInput
+          label={t('users.email')}
+          type="email"
+          required
+          autoComplete="off"
+          maxLength={320}
+          data-testid="user-email-input"
+          {...form.getInputProps('email')}
+        />
+        <TextInput
+          label={t('users.name')}
+          required
+          maxLength={200}
+          data-testid="user-name-input"
+          {...form.getInputProps('name')}
+        />
+        <Group grow align="flex-start">
+          <NativeSelect
+            label={t('users.role')}
+            data={ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+            data-testid="user-role-select"
+            {...form.getInputProps('role')}
           />
-          <TextInput label={t('users.name')} required data-testid="user-name-input" {...form.getInputProps('name')} />
-          <Group grow align="flex-start">
-            <NativeSelect
-              label={t('users.role')}
-              data={ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
-              data-testid="user-role-select"
-              {...form.getInputProps('role')}
-            />
-            <NativeSelect
-              label={t('users.language')}
-              data={LOCALES.map((code) => ({
-                value: code,
-                label: LANGUAGES.find((language) => language.code === code)?.label ?? code,
-              }))}
-              data-testid="user-locale-select"
-              {...form.getInputProps('locale')}
-            />
-          </Group>
-          <PasswordInput
-            label={t('users.initialPassword')}
-            description={t('users.initialPasswordHint', { count: MIN_PASSWORD_LENGTH })}
-            required
-            autoComplete="new-password"
-            data-testid="user-password-input"
-            {...form.getInputProps('password')}
+          <NativeSelect
+            label={t('users.language')}
+            data={LOCALES.map((code) => ({
+              value: code,
+              label: LANGUAGES.find((language) => language.code === code)?.label ?? code,
+            }))}
+            data-testid="user-locale-select"
+            {...form.getInputProps('locale')}
           />
-          <Group justify="flex-end" mt="sm">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending} data-testid="user-submit">
-              {t('users.create')}
-            </Button>
-          </Group>
-        </Stack>
+        </Group>
+        <PasswordInput
+          label={t('users.initialPassword')}
+          description={t('users.initialPasswordHint', { count: MIN_PASSWORD_LENGTH })}
+          required
+          autoComplete="new-password"
+          data-testid="user-password-input"
+          {...form.getInputProps('password')}
+        />
+        <Group justify="flex-end" mt="sm">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={create.isPending} data-testid="user-submit">
+            {t('users.create')}
+          </Button>
+        </Group>
+      </Stack>
     </form>
   );
 }

@@ -2,7 +2,18 @@
  * @module Settings → Users & roles: staff accounts (invite, change role, deactivate or reactivate) and the
  * read-only table of what each role may do.
  */
-import { Badge, Button, Group, NativeSelect, Paper, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Group,
+  NativeSelect,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
 import { IconPlus, IconUserShield } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +27,7 @@ import { useAuth } from '../../../lib/auth-context';
 import { formatDateTime } from '../../../lib/format';
 import { useTarget } from '../../../lib/use-target';
 import { notifyError, notifySuccess } from '../../../lib/notify';
+import { useCan } from '../../../lib/permissions';
 import { RolesMatrix } from './roles-matrix';
 import { UserFormModal } from './user-form-modal';
 
@@ -24,6 +36,7 @@ export function UsersPage() {
   const { me } = useAuth();
   const users = useUsers();
   const update = useUpdateUser();
+  const canWrite = useCan()('users:write');
   const [inviteOpened, setInviteOpened] = useState(false);
   const deactivating = useTarget<User>();
 
@@ -53,16 +66,18 @@ export function UsersPage() {
       },
     );
 
-  const inviteButton = (
-    <Button leftSection={<IconPlus size={16} />} onClick={() => setInviteOpened(true)} data-testid="user-create-button">
-      {t('users.create')}
-    </Button>
-  );
+  // The header button and the empty state's call to action share a look but not a test id.
+  const inviteButton = (testId = 'user-create-button') =>
+    canWrite && (
+      <Button leftSection={<IconPlus size={16} />} onClick={() => setInviteOpened(true)} data-testid={testId}>
+        {t('users.create')}
+      </Button>
+    );
 
   return (
     <Stack gap="xl">
       <div>
-        <PageHeader title={t('users.title')} description={t('users.subtitle')} actions={inviteButton} />
+        <PageHeader title={t('users.title')} description={t('users.subtitle')} actions={inviteButton()} />
         <ListState
           isPending={users.isPending}
           error={users.error}
@@ -71,10 +86,10 @@ export function UsersPage() {
           emptyIcon={<IconUserShield size={28} />}
           emptyTitle={t('users.emptyTitle')}
           emptyDescription={t('users.emptyBody')}
-          emptyAction={inviteButton}
+          emptyAction={inviteButton('user-create-button-empty')}
         >
           <Paper withBorder radius="md">
-            <Table.ScrollContainer minWidth={800}>
+            <Table.ScrollContainer type="native" minWidth={800}>
               <Table verticalSpacing="sm" highlightOnHover data-testid="users-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -91,7 +106,12 @@ export function UsersPage() {
                   {users.items.map((user) => {
                     const isMe = user.id === me.data?.id;
                     return (
-                      <Table.Tr key={user.id} data-testid="user-row" data-user-id={user.id} data-email={user.email}>
+                      <Table.Tr
+                        key={user.id}
+                        data-testid="user-row"
+                        data-user-id={user.id}
+                        data-email={user.email}
+                      >
                         <Table.Td>
                           <Group gap="xs" wrap="nowrap">
                             <Text fw={500} size="sm">
@@ -114,7 +134,7 @@ export function UsersPage() {
                               w={160}
                               aria-label={t('users.changeRole', { name: user.name })}
                               value={user.role}
-                              disabled={isMe || !user.active}
+                              disabled={isMe || !user.active || !canWrite}
                               onChange={(event) => changeRole(user, event.currentTarget.value as Role)}
                               data={ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
                               data-testid="user-row-role"
@@ -125,17 +145,20 @@ export function UsersPage() {
                           <ActiveBadge active={user.active} />
                         </Table.Td>
                         <Table.Td>
-                          <Text size="sm" c={user.last_login_at ? undefined : 'dimmed'}>
+                          <Text
+                            size="sm"
+                            c={user.last_login_at ? undefined : 'dimmed'}
+                            style={{ whiteSpace: 'nowrap' }}
+                          >
                             {user.last_login_at ? formatDateTime(user.last_login_at) : t('common.never')}
                           </Text>
                         </Table.Td>
                         <Table.Td ta="right">
-                          {user.active ? (
+                          {!canWrite || isMe ? null : user.active ? (
                             <Button
                               size="xs"
                               variant="subtle"
                               color="red"
-                              disabled={isMe}
                               onClick={() => deactivating.open(user)}
                               data-testid="user-row-deactivate"
                             >

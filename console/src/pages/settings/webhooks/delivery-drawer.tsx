@@ -30,6 +30,7 @@ interface DeliveryDrawerProps {
   opened: boolean;
   endpointId: string;
   deliveryId: string | null;
+  canRedeliver: boolean;
   onClose: () => void;
 }
 
@@ -44,7 +45,13 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function DeliveryDrawer({ opened, endpointId, deliveryId, onClose }: DeliveryDrawerProps) {
+export function DeliveryDrawer({
+  opened,
+  endpointId,
+  deliveryId,
+  canRedeliver,
+  onClose,
+}: DeliveryDrawerProps) {
   const { t } = useTranslation();
   const delivery = useDelivery(endpointId, deliveryId);
   const redeliver = useRedeliver();
@@ -70,7 +77,8 @@ export function DeliveryDrawer({ opened, endpointId, deliveryId, onClose }: Deli
       onClose={onClose}
       position="right"
       size="xl"
-      title={<Title order={4}>{t('deliveries.detailTitle')}</Title>}
+      title={t('deliveries.detailTitle')}
+      styles={{ title: { fontSize: 'var(--mantine-font-size-lg)', fontWeight: 650 } }}
       scrollAreaComponent={ScrollArea.Autosize}
     >
       <Stack data-testid="delivery-drawer">
@@ -91,14 +99,16 @@ export function DeliveryDrawer({ opened, endpointId, deliveryId, onClose }: Deli
                 </Text>
                 <DeliveryStatusBadge status={data.status} />
               </Stack>
-              <Button
-                leftSection={<IconRefresh size={16} />}
-                loading={redeliver.isPending}
-                onClick={runRedeliver}
-                data-testid="delivery-redeliver"
-              >
-                {t('deliveries.redeliver')}
-              </Button>
+              {canRedeliver && (
+                <Button
+                  leftSection={<IconRefresh size={16} />}
+                  loading={redeliver.isPending}
+                  onClick={runRedeliver}
+                  data-testid="delivery-redeliver"
+                >
+                  {t('deliveries.redeliver')}
+                </Button>
+              )}
             </Group>
 
             <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md">
@@ -113,7 +123,9 @@ export function DeliveryDrawer({ opened, endpointId, deliveryId, onClose }: Deli
               </Field>
               <Field label={t('deliveries.nextAttempt')}>
                 <Text size="sm" c={data.next_attempt_at ? undefined : 'dimmed'}>
-                  {data.next_attempt_at ? formatDateTimePrecise(data.next_attempt_at) : t('deliveries.noneScheduled')}
+                  {data.next_attempt_at
+                    ? formatDateTimePrecise(data.next_attempt_at)
+                    : t('deliveries.noneScheduled')}
                 </Text>
               </Field>
               <Field label={t('deliveries.eventId')}>
@@ -143,7 +155,13 @@ export function DeliveryDrawer({ opened, endpointId, deliveryId, onClose }: Deli
               ) : (
                 <Stack gap="xs">
                   {data.attempt_log.map((attempt, index) => (
-                    <Paper key={`${attempt.attempted_at}-${index}`} withBorder p="sm" radius="sm" data-testid="delivery-attempt">
+                    <Paper
+                      key={`${attempt.attempted_at}-${index}`}
+                      withBorder
+                      p="sm"
+                      radius="sm"
+                      data-testid="delivery-attempt"
+                    >
                       <Group justify="space-between" wrap="wrap" gap="xs">
                         <Group gap="sm">
                           <Text size="sm" fw={600}>
@@ -169,7 +187,10 @@ export function DeliveryDrawer({ opened, endpointId, deliveryId, onClose }: Deli
                             {t('deliveries.responseBody')}
                           </Text>
                           <ScrollArea.Autosize mah={160} type="auto">
-                            <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', fontSize: 12 }}>
+                            <Code
+                              block
+                              style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', fontSize: 12 }}
+                            >
                               {attempt.response_body}
                             </Code>
                           </ScrollArea.Autosize>

@@ -10,7 +10,12 @@ const STATUS_COLORS: Record<DeliveryStatus, string> = { pending: 'yellow', succe
 export function DeliveryStatusBadge({ status }: { status: DeliveryStatus }) {
   const { t } = useTranslation();
   return (
-    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light" data-testid="delivery-status" data-status={status}>
+    <Badge
+      color={STATUS_COLORS[status] ?? 'gray'}
+      variant="light"
+      data-testid="delivery-status"
+      data-status={status}
+    >
       {t(`deliveries.status.${status}`, { defaultValue: status })}
     </Badge>
   );

@@ -29,6 +29,7 @@ import { ListState, LoadMore } from '../../../components/list-state';
 import { SecretRevealModal } from '../../../components/secret-reveal-modal';
 import { formatDateTime, formatNumber } from '../../../lib/format';
 import { notifyError, notifySuccess } from '../../../lib/notify';
+import { useCan } from '../../../lib/permissions';
 import { DeliveryDrawer } from './delivery-drawer';
 import { DeliveryStatusBadge, HttpStatus } from './delivery-status';
 import { EventTypeBadges } from './event-type-badges';
@@ -54,6 +55,7 @@ export function WebhookDetailPage() {
   const deliveries = useDeliveries(id);
   const remove = useDeleteWebhook();
   const rotate = useRotateWebhookSecret();
+  const canWrite = useCan()('webhooks:write');
 
   const [editOpened, setEditOpened] = useState(false);
   const [deleteOpened, setDeleteOpened] = useState(false);
@@ -134,33 +136,35 @@ export function WebhookDetailPage() {
               </Text>
             )}
           </Stack>
-          <Group gap="xs">
-            <Button
-              variant="default"
-              leftSection={<IconPencil size={16} />}
-              onClick={() => setEditOpened(true)}
-              data-testid="webhook-edit-button"
-            >
-              {t('common.edit')}
-            </Button>
-            <Button
-              variant="default"
-              leftSection={<IconRotate size={16} />}
-              onClick={() => setRotateOpened(true)}
-              data-testid="webhook-rotate-button"
-            >
-              {t('webhooks.rotateSecret')}
-            </Button>
-            <Button
-              variant="light"
-              color="red"
-              leftSection={<IconTrash size={16} />}
-              onClick={() => setDeleteOpened(true)}
-              data-testid="webhook-delete-button"
-            >
-              {t('common.delete')}
-            </Button>
-          </Group>
+          {canWrite && (
+            <Group gap="xs">
+              <Button
+                variant="default"
+                leftSection={<IconPencil size={16} />}
+                onClick={() => setEditOpened(true)}
+                data-testid="webhook-edit-button"
+              >
+                {t('common.edit')}
+              </Button>
+              <Button
+                variant="default"
+                leftSection={<IconRotate size={16} />}
+                onClick={() => setRotateOpened(true)}
+                data-testid="webhook-rotate-button"
+              >
+                {t('webhooks.rotateSecret')}
+              </Button>
+              <Button
+                variant="light"
+                color="red"
+                leftSection={<IconTrash size={16} />}
+                onClick={() => setDeleteOpened(true)}
+                data-testid="webhook-delete-button"
+              >
+                {t('common.delete')}
+              </Button>
+            </Group>
+          )}
         </Group>
         <SimpleGrid cols={{ base: 1, sm: 3 }} mt="lg" spacing="lg">
           <Field label={t('webhooks.eventTypes')}>
@@ -194,7 +198,7 @@ export function WebhookDetailPage() {
           emptyDescription={t('deliveries.emptyBody')}
         >
           <Paper withBorder radius="md">
-            <Table.ScrollContainer minWidth={760}>
+            <Table.ScrollContainer type="native" minWidth={760}>
               <Table verticalSpacing="sm" highlightOnHover data-testid="deliveries-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -246,10 +250,14 @@ export function WebhookDetailPage() {
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm">{formatDateTime(delivery.created_at)}</Text>
+                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                          {formatDateTime(delivery.created_at)}
+                        </Text>
                         {delivery.status === 'pending' && delivery.next_attempt_at && (
                           <Text size="xs" c="dimmed">
-                            {t('deliveries.nextAttemptAt', { time: formatDateTime(delivery.next_attempt_at) })}
+                            {t('deliveries.nextAttemptAt', {
+                              time: formatDateTime(delivery.next_attempt_at),
+                            })}
                           </Text>
                         )}
                       </Table.Td>
@@ -267,6 +275,7 @@ export function WebhookDetailPage() {
         opened={selected !== null}
         endpointId={id}
         deliveryId={shownDelivery}
+        canRedeliver={canWrite}
         onClose={closeDelivery}
       />
       <WebhookFormModal opened={editOpened} endpoint={data} onClose={() => setEditOpened(false)} />

@@ -147,6 +147,7 @@ function WebhookForm({ endpoint, onClose, onCreated }: Omit<WebhookFormModalProp
           value={url}
           error={errors.url}
           onChange={(event) => setUrl(event.currentTarget.value)}
+          maxLength={2000}
           data-testid="webhook-url-input"
         />
         <Textarea
@@ -157,6 +158,7 @@ function WebhookForm({ endpoint, onClose, onCreated }: Omit<WebhookFormModalProp
           maxRows={4}
           value={description}
           onChange={(event) => setDescription(event.currentTarget.value)}
+          maxLength={500}
           data-testid="webhook-description-input"
         />
         <Stack gap={6}>

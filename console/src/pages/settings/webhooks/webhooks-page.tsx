@@ -16,6 +16,7 @@ import { PageHeader } from '../../../components/page-header';
 import { SecretRevealModal } from '../../../components/secret-reveal-modal';
 import { formatDateTime } from '../../../lib/format';
 import { notifyError, notifySuccess } from '../../../lib/notify';
+import { useCan } from '../../../lib/permissions';
 import { useTarget } from '../../../lib/use-target';
 import { EventTypeBadges } from './event-type-badges';
 import { WebhookFormModal } from './webhook-form-modal';
@@ -24,6 +25,7 @@ export function WebhooksPage() {
   const { t } = useTranslation();
   const webhooks = useWebhooks();
   const remove = useDeleteWebhook();
+  const canWrite = useCan()('webhooks:write');
   const [formOpened, setFormOpened] = useState(false);
   const [editing, setEditing] = useState<WebhookEndpoint | null>(null);
   const created = useTarget<CreatedWebhookEndpoint>();
@@ -50,15 +52,17 @@ export function WebhooksPage() {
     });
   };
 
-  const createButton = (
-    <Button leftSection={<IconPlus size={16} />} onClick={openCreate} data-testid="webhook-create-button">
-      {t('webhooks.create')}
-    </Button>
-  );
+  // The header button and the empty state's call to action share a look but not a test id.
+  const createButton = (testId = 'webhook-create-button') =>
+    canWrite && (
+      <Button leftSection={<IconPlus size={16} />} onClick={openCreate} data-testid={testId}>
+        {t('webhooks.create')}
+      </Button>
+    );
 
   return (
     <>
-      <PageHeader title={t('webhooks.title')} description={t('webhooks.subtitle')} actions={createButton} />
+      <PageHeader title={t('webhooks.title')} description={t('webhooks.subtitle')} actions={createButton()} />
       <ListState
         isPending={webhooks.isPending}
         error={webhooks.error}
@@ -67,10 +71,10 @@ export function WebhooksPage() {
         emptyIcon={<IconWebhook size={28} />}
         emptyTitle={t('webhooks.emptyTitle')}
         emptyDescription={t('webhooks.emptyBody')}
-        emptyAction={createButton}
+        emptyAction={createButton('webhook-create-button-empty')}
       >
         <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={820}>
+          <Table.ScrollContainer type="native" minWidth={820}>
             <Table verticalSpacing="sm" highlightOnHover data-testid="webhooks-table">
               <Table.Thead>
                 <Table.Tr>
@@ -110,7 +114,9 @@ export function WebhooksPage() {
                       <ActiveBadge active={endpoint.active} />
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm">{formatDateTime(endpoint.created_at)}</Text>
+                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                        {formatDateTime(endpoint.created_at)}
+                      </Text>
                     </Table.Td>
                     <Table.Td>
                       <Group gap={4} justify="flex-end" wrap="nowrap">
@@ -124,30 +130,37 @@ export function WebhooksPage() {
                         >
                           {t('webhooks.deliveries')}
                         </Button>
-                        <Menu position="bottom-end" withinPortal>
-                          <Menu.Target>
-                            <ActionIcon variant="subtle" color="gray" aria-label={t('common.actions')} data-testid="webhook-row-menu">
-                              <IconDots size={18} />
-                            </ActionIcon>
-                          </Menu.Target>
-                          <Menu.Dropdown>
-                            <Menu.Item
-                              leftSection={<IconPencil size={16} />}
-                              onClick={() => openEdit(endpoint)}
-                              data-testid="webhook-row-edit"
-                            >
-                              {t('common.edit')}
-                            </Menu.Item>
-                            <Menu.Item
-                              color="red"
-                              leftSection={<IconTrash size={16} />}
-                              onClick={() => deleting.open(endpoint)}
-                              data-testid="webhook-row-delete"
-                            >
-                              {t('common.delete')}
-                            </Menu.Item>
-                          </Menu.Dropdown>
-                        </Menu>
+                        {canWrite && (
+                          <Menu position="bottom-end" withinPortal>
+                            <Menu.Target>
+                              <ActionIcon
+                                variant="subtle"
+                                color="gray"
+                                aria-label={t('common.actions')}
+                                data-testid="webhook-row-menu"
+                              >
+                                <IconDots size={18} />
+                              </ActionIcon>
+                            </Menu.Target>
+                            <Menu.Dropdown>
+                              <Menu.Item
+                                leftSection={<IconPencil size={16} />}
+                                onClick={() => openEdit(endpoint)}
+                                data-testid="webhook-row-edit"
+                              >
+                                {t('common.edit')}
+                              </Menu.Item>
+                              <Menu.Item
+                                color="red"
+                                leftSection={<IconTrash size={16} />}
+                                onClick={() => deleting.open(endpoint)}
+                                data-testid="webhook-row-delete"
+                              >
+                                {t('common.delete')}
+                              </Menu.Item>
+                            </Menu.Dropdown>
+                          </Menu>
+                        )}
                       </Group>
                     </Table.Td>
                   </Table.Tr>
