@@ -164,7 +164,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     allowPrivateTargets: config.webhookAllowPrivateTargets,
     wakeSender: () => webhookSender.wake(),
   });
-  const realtime = createRealtimeHub(eventTypes);
+  const realtime = createRealtimeHub({
+    eventTypes,
+    authenticate: sessions.authenticate,
+    recheckMs: config.realtimeRecheckMs,
+  });
   const dispatcher = createDispatcher({
     db,
     consumers: [webhookFanOut(() => webhookSender.wake()), realtime.consumer],

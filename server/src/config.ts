@@ -24,6 +24,7 @@ export const ConfigSchema = Type.Object(
     loginWindowMs: Type.Integer({ minimum: 1000 }),
     idempotencyTtlMs: Type.Integer({ minimum: 60_000 }),
     dispatcherPollMs: Type.Integer({ minimum: 10 }),
+    realtimeRecheckMs: Type.Integer({ minimum: 10 }),
     webhookTimeoutMs: Type.Integer({ minimum: 100 }),
     /** Delay before each retry of a failed webhook delivery; its length is the number of retries. */
     /** Allow webhook URLs on loopback and private networks (off: a key cannot probe the internal network). */
@@ -50,6 +51,7 @@ export const defaultConfig: Static<typeof ConfigSchema> = {
   loginWindowMs: 15 * 60_000, // … within 15 minutes
   idempotencyTtlMs: 24 * 3_600_000, // 24 hours
   dispatcherPollMs: 250,
+  realtimeRecheckMs: 30_000, // how soon a signed-out user's open console stops receiving events
   webhookTimeoutMs: 10_000,
   webhookAllowPrivateTargets: false,
   // 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h: about 10 hours of retries, like Standard Webhooks suggests.

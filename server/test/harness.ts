@@ -73,6 +73,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       webhookRetryScheduleMs: [50, 100],
       // Test receivers listen on loopback.
       webhookAllowPrivateTargets: true,
+      realtimeRecheckMs: 100,
       ...overrides,
     },
   });

@@ -98,6 +98,7 @@ export function installAuditHook(app: FastifyInstance, db: Db): void {
     const action = request.routeOptions.config.audit;
     const principal = request.principal;
     if (!action || !STATE_CHANGING.has(request.method) || reply.statusCode >= 300) return;
+    if (reply.getHeader('idempotent-replayed') === 'true') return; // the original request was audited
     if (principal.kind !== 'staff' && principal.kind !== 'secret_key') return;
     const params = (request.params ?? {}) as Record<string, string>;
     const body =

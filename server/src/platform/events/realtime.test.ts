@@ -132,4 +132,22 @@ describeEachDialect('realtime stream', (t) => {
       body: { code: 'forbidden' },
     });
   });
+
+  it('closes an open stream once its user signs out', async () => {
+    const token = await t().tokenFor('agent');
+    const socket = new WebSocket(`${base}?access_token=${encodeURIComponent(token)}`);
+    onTestFinished(() => {
+      socket.terminate();
+    });
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) => socket.on('message', () => resolve()));
+    const logout = await t().omnis.app.inject({
+      method: 'POST',
+      url: '/v1/auth/logout',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(logout.statusCode).toBe(204);
+    // The hub checks sessions again every realtimeRecheckMs (100 ms in tests).
+    expect(await closed).toBe(4401);
+  });
 });

@@ -113,4 +113,45 @@ describeEachDialect('idempotent requests', (t) => {
     expect(late.headers['idempotent-replayed']).toBe('true');
     expect(late.json().id).toBe(created[0]);
   });
+
+  it('audits the original request once, not each replay', async () => {
+    const owner = await t().as('owner');
+    const key = randomUUID();
+    const body = { kind: 'app', name: 'App (audited once)' };
+    const first = await createChannel(owner, key, body);
+    await createChannel(owner, key, body);
+    await createChannel(owner, key, body);
+    const entries = await t()
+      .omnis.database.db.selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'channel.create')
+      .where('target_id', '=', first.json().id)
+      .execute();
+    expect(entries).toHaveLength(1);
+  });
+
+  it('lets a retry take over a key whose first request was lost with its process', async () => {
+    const owner = await t().as('owner');
+    const key = randomUUID();
+    const body = { kind: 'kiosk', name: 'Kiosk (first attempt lost)' };
+    const first = await createChannel(owner, key, body);
+    expect(first.statusCode).toBe(201);
+    // Make the stored key look like a request that started two minutes ago and never finished.
+    await t()
+      .omnis.database.db.updateTable('idempotency_keys')
+      .set({
+        state: 'in_progress',
+        response_status: null,
+        response_body: null,
+        created_at: Date.now() - 120_000,
+      })
+      .where('key', '=', key)
+      .execute();
+    const retry = await createChannel(owner, key, body);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    const replay = await createChannel(owner, key, body);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toBe(retry.body);
+  });
 });

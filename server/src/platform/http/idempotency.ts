@@ -16,6 +16,9 @@ export interface IdempotencyState {
   key: string;
 }
 
+/** A request still marked in progress after this long was lost with its process. */
+const ABANDONED_AFTER_MS = 60_000;
+
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 function requestHash(method: string, url: string, body: unknown): string {
@@ -79,11 +82,25 @@ export function installIdempotency(app: FastifyInstance, db: Db, ttlMs: number):
         },
       );
     }
-    if (stored.state !== 'completed')
+    if (stored.state !== 'completed') {
+      // A first request that crashed the process never finishes: after a minute its key may be taken over.
+      const takenOver = await db
+        .updateTable('idempotency_keys')
+        .set({ created_at: now })
+        .where('principal_id', '=', owner)
+        .where('key', '=', key)
+        .where('state', '=', 'in_progress')
+        .where('created_at', '<', now - ABANDONED_AFTER_MS)
+        .executeTakeFirst();
+      if (Number(takenOver.numUpdatedRows) === 1) {
+        request.idempotency = { principalId: owner, key };
+        return;
+      }
       throw new AppError(
         'idempotency_in_progress',
         'The first request with this Idempotency-Key has not finished yet; retry shortly.',
       );
+    }
     const headers = decodeJson<Record<string, string>>(stored.response_headers) ?? {};
     return reply
       .code(stored.response_status ?? 200)
@@ -99,7 +116,16 @@ export function installIdempotency(app: FastifyInstance, db: Db, ttlMs: number):
       .deleteFrom('idempotency_keys')
       .where('principal_id', '=', state.principalId)
       .where('key', '=', state.key);
-    if (reply.statusCode >= 500) {
+    // A streamed response cannot be stored for replay, so its key is released like a server error's.
+    const body =
+      typeof payload === 'string'
+        ? payload
+        : Buffer.isBuffer(payload)
+          ? payload.toString('utf8')
+          : payload == null
+            ? null
+            : undefined;
+    if (reply.statusCode >= 500 || body === undefined) {
       await where.execute();
       return payload;
     }
@@ -110,7 +136,7 @@ export function installIdempotency(app: FastifyInstance, db: Db, ttlMs: number):
         state: 'completed',
         response_status: reply.statusCode,
         response_headers: encodeJson(contentType ? { 'content-type': String(contentType) } : {}),
-        response_body: typeof payload === 'string' ? payload : payload == null ? null : String(payload),
+        response_body: body,
       })
       .where('principal_id', '=', state.principalId)
       .where('key', '=', state.key)
