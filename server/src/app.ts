@@ -38,6 +38,13 @@ import { webhooksRoutes } from './platform/events/webhooks.routes';
 import { createRealtimeHub } from './platform/events/realtime';
 import { startHousekeeping } from './platform/jobs/housekeeping';
 import { channelsEventTypes, channelsRoutes, createChannelsService } from './modules/channels';
+import {
+  createCustomersService,
+  createIdentityService,
+  customersEventTypes,
+  customersRoutes,
+} from './modules/customers';
+import { createLocationsService, inventoryEventTypes, locationsRoutes } from './modules/inventory';
 
 export interface BuildOptions {
   /** An already open (and migrated) database; otherwise one is opened from config. */
@@ -142,9 +149,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   // Services
-  const eventTypes = (): EventTypeDefinition[] => [...platformEventTypes, ...channelsEventTypes];
+  const eventTypes = (): EventTypeDefinition[] => [
+    ...platformEventTypes,
+    ...channelsEventTypes,
+    ...inventoryEventTypes,
+    ...customersEventTypes,
+  ];
   const events = createEventBus(dialect);
   const channels = createChannelsService({ db, events });
+  const identity = createIdentityService({ db, dialect, events });
+  const customers = createCustomersService({ db, events });
+  const locations = createLocationsService({ db, events, channelExists: channels.channelExists });
   const users = createUsersService({ db, events });
   const sessions = createSessionsService({ db, config });
   const apiKeys = createApiKeysService({ db, events, channelExists: channels.channelExists });
@@ -203,6 +218,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(webhooksRoutes(webhooks, eventTypes));
   await app.register(async (scope) => realtime.register(scope));
   await app.register(channelsRoutes(channels));
+  await app.register(customersRoutes({ db, customers, identity }));
+  await app.register(locationsRoutes(locations));
 
   if (consoleIndex) {
     await app.register(fastifyStatic, { root: config.consoleDir, wildcard: false, index: ['index.html'] });
@@ -232,7 +249,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     app: app as unknown as FastifyInstance,
     database,
     config,
-    services: { users, sessions, apiKeys, channels, webhooks, events },
+    services: { users, sessions, apiKeys, channels, locations, webhooks, events, customers, identity },
     dispatcher,
     webhookSender,
     eventTypes,

@@ -131,7 +131,9 @@ async function start(flags: CommonFlags & { port?: number; host?: string; demo?:
   }
   if (demo) {
     out('');
-    out(`Demo data loaded: Alba Home & Style, ${demo.channels} channels, ${demo.staff.length} staff users.`);
+    out(
+      `Demo data loaded: Alba Home & Style, ${demo.channels} channels, ${demo.locations} locations, ${demo.staff.length} staff users.`,
+    );
     for (const s of demo.staff) out(`  ${s.role.padEnd(9)} ${s.email}`);
     out(`  password  ${demo.staffPassword} (all demo staff)`);
     out(`  web shop publishable key ${demo.webPublishableKey}`);
@@ -190,7 +192,9 @@ export function buildCli(): Command {
     withServices(flags, async ({ services }) => {
       const { seedDemo } = await lazy.seed();
       const result = await seedDemo(services, (line) => out(`  ${line}`));
-      out(`✔ Demo data loaded: ${result.channels} channels, ${result.staff.length} staff users.`);
+      out(
+        `✔ Demo data loaded: ${result.channels} channels, ${result.locations} locations, ${result.staff.length} staff users.`,
+      );
       out(`  password for all demo staff: ${result.staffPassword}`);
       out(`  web shop publishable key: ${result.webPublishableKey}`);
     }),

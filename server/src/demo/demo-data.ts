@@ -4,6 +4,7 @@
  * extend it (catalog, stock, customers, orders).
  */
 import type { CreateChannelInput } from '../modules/channels';
+import type { OpeningHours } from '../modules/inventory';
 import type { Role } from '../platform/auth/permissions';
 
 const openingHours = {
@@ -83,15 +84,28 @@ export const demoChannels: CreateChannelInput[] = [
   { kind: 'whatsapp', name: 'WhatsApp', config: { provider: 'twilio', from: 'whatsapp:+34 600 100 201' } },
 ];
 
+/** Two shifts on weekdays; the warehouse neither ships nor receives at weekends. */
+const warehouseHours: OpeningHours = {
+  mon: [['06:00', '22:00']],
+  tue: [['06:00', '22:00']],
+  wed: [['06:00', '22:00']],
+  thu: [['06:00', '22:00']],
+  fri: [['06:00', '22:00']],
+  sat: [],
+  sun: [],
+};
+
 /**
- * The central warehouse: kept here with its address so the inventory module's locations can take it over; it
- * is not a sales channel, so it is not registered as one.
+ * The central warehouse: not a sales channel, so it is not registered as one; the demo registers it as a
+ * location, next to the three stores.
  */
 export const demoWarehouse = {
   name: 'Alba central warehouse — Getafe',
+  code: 'WH-GTF',
   address: { line1: 'Avenida de la Industria 8', postal_code: '28906', city: 'Getafe', country: 'ES' },
   coordinates: { lat: 40.3047, lng: -3.7311 },
   timezone: 'Europe/Madrid',
+  opening_hours: warehouseHours,
 };
 
 export const demoStaff: Array<{ email: string; name: string; role: Role; locale: 'en' | 'es' | 'ru' }> = [

@@ -2,13 +2,42 @@
 import { systemActor } from '../platform/auth/principal';
 import { UserFacingError } from '../platform/errors';
 import type { ChannelsService } from '../modules/channels';
+import {
+  weekdays,
+  type Address,
+  type CreateLocationInput,
+  type LocationsService,
+  type OpeningHours,
+  type Weekday,
+} from '../modules/inventory';
 import type { UsersService } from '../platform/auth/users.service';
 import type { ApiKeysService } from '../platform/auth/api-keys.service';
 import { generatePassword } from '../platform/auth/secrets';
-import { demoChannels, demoStaff } from './demo-data';
+import { demoChannels, demoStaff, demoWarehouse } from './demo-data';
+
+/** What a demo store channel's config says about the store, which its location takes over. */
+interface StoreConfig {
+  store_code: string;
+  address: Address;
+  coordinates: { lat: number; lng: number };
+  timezone: string;
+  /** One [open, close] pair per day, or null when closed. */
+  opening_hours: Record<Weekday, [string, string] | null>;
+}
+
+/** `{ mon: ['10:00', '21:00'], sun: null }` → `{ mon: [['10:00', '21:00']], sun: [] }`. */
+function toOpeningHours(hours: StoreConfig['opening_hours']): OpeningHours {
+  return Object.fromEntries(
+    weekdays.map((day) => {
+      const pair = hours[day];
+      return [day, pair ? [pair] : []];
+    }),
+  ) as OpeningHours;
+}
 
 export interface DemoSeedResult {
   channels: number;
+  locations: number;
   staff: Array<{ email: string; role: string }>;
   staffPassword: string;
   webPublishableKey: string;
@@ -17,7 +46,12 @@ export interface DemoSeedResult {
 export class DemoNotEmptyError extends UserFacingError {}
 
 export async function seedDemo(
-  services: { channels: ChannelsService; users: UsersService; apiKeys: ApiKeysService },
+  services: {
+    channels: ChannelsService;
+    locations: LocationsService;
+    users: UsersService;
+    apiKeys: ApiKeysService;
+  },
   progress: (line: string) => void = () => undefined,
 ): Promise<DemoSeedResult> {
   const existing = await services.channels.listChannels({ limit: 1 });
@@ -26,10 +60,39 @@ export async function seedDemo(
       'The database already has channels; demo data loads only into an empty database.',
     );
   let webChannelId = '';
+  const locations: CreateLocationInput[] = [];
   for (const [i, input] of demoChannels.entries()) {
     const channel = await services.channels.createChannel(input, systemActor);
     if (input.kind === 'web') webChannelId = channel.id;
+    if (input.kind === 'store') {
+      const store = input.config as unknown as StoreConfig;
+      locations.push({
+        kind: 'store',
+        name: channel.name,
+        code: store.store_code,
+        address: store.address,
+        latitude: store.coordinates.lat,
+        longitude: store.coordinates.lng,
+        timezone: store.timezone,
+        opening_hours: toOpeningHours(store.opening_hours),
+        channel_id: channel.id,
+      });
+    }
     progress(`channels ${i + 1}/${demoChannels.length}: ${channel.name}`);
+  }
+  locations.push({
+    kind: 'warehouse',
+    name: demoWarehouse.name,
+    code: demoWarehouse.code,
+    address: demoWarehouse.address,
+    latitude: demoWarehouse.coordinates.lat,
+    longitude: demoWarehouse.coordinates.lng,
+    timezone: demoWarehouse.timezone,
+    opening_hours: demoWarehouse.opening_hours,
+  });
+  for (const [i, input] of locations.entries()) {
+    const location = await services.locations.createLocation(input, systemActor);
+    progress(`locations ${i + 1}/${locations.length}: ${location.code} ${location.name}`);
   }
   const staffPassword = generatePassword();
   for (const [i, person] of demoStaff.entries()) {
@@ -42,6 +105,7 @@ export async function seedDemo(
   );
   return {
     channels: demoChannels.length,
+    locations: locations.length,
     staff: demoStaff.map(({ email, role }) => ({ email, role })),
     staffPassword,
     webPublishableKey: key.key,

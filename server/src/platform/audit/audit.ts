@@ -81,34 +81,25 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Records every successful state-changing request made by staff or a secret key. */
 export function installAuditHook(app: FastifyInstance, db: Db): void {
+  // onSend, not onResponse: the entry is written before the client hears back, so whoever reads the audit log
+  // right after a change finds it there.
   app.addHook('onSend', async (request, reply, payload) => {
-    // Remember the id of a created resource, which only the response knows.
-    if (
-      STATE_CHANGING.has(request.method) &&
-      reply.statusCode < 300 &&
-      typeof payload === 'string' &&
-      payload.startsWith('{')
-    ) {
-      const id = /"id":"([^"]+)"/.exec(payload.slice(0, 200))?.[1];
-      if (id) request.auditTargetId = id;
-    }
-    return payload;
-  });
-  app.addHook('onResponse', async (request, reply) => {
     const action = request.routeOptions.config.audit;
     const principal = request.principal;
-    if (!action || !STATE_CHANGING.has(request.method) || reply.statusCode >= 300) return;
-    if (reply.getHeader('idempotent-replayed') === 'true') return; // the original request was audited
-    if (principal.kind !== 'staff' && principal.kind !== 'secret_key') return;
+    if (!action || !STATE_CHANGING.has(request.method) || reply.statusCode >= 300) return payload;
+    if (reply.getHeader('idempotent-replayed') === 'true') return payload; // the original request was audited
+    if (principal.kind !== 'staff' && principal.kind !== 'secret_key') return payload;
     const params = (request.params ?? {}) as Record<string, string>;
     const body =
       request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+    // A created resource's id is known only from the response.
+    const createdId = typeof payload === 'string' ? /^\{"id":"([^"]+)"/.exec(payload)?.[1] : undefined;
     await recordAudit(db, {
       actor: actorOf(principal),
       action,
       targetType: action.split('.')[0] ?? null,
       // The innermost resource: a delivery's id rather than its endpoint's.
-      targetId: params.deliveryId ?? params.id ?? request.auditTargetId ?? null,
+      targetId: params.deliveryId ?? params.id ?? createdId ?? null,
       ip: request.ip,
       requestId: String(request.id),
       // Field names only: values may be passwords or secrets.
@@ -120,5 +111,6 @@ export function installAuditHook(app: FastifyInstance, db: Db): void {
         fields: Object.keys(body),
       },
     }).catch((err: unknown) => request.log.error({ err }, 'audit write failed'));
+    return payload;
   });
 }

@@ -7,6 +7,7 @@ import { AppError, notFound } from '../errors';
 import { decodeBool, encodeBool, toIso, toIsoRequired } from '../db/codecs';
 import type { Db } from '../db/database';
 import { inTransaction, type DbOrTrx } from '../db/transaction';
+import { isUniqueViolation } from '../db/errors';
 import { newId } from '../ids';
 import { paginate, type Page, type PageRequest } from '../http/pagination';
 import type { EventBus } from '../events/outbox';
@@ -144,17 +145,17 @@ export function createUsersService(deps: { db: Db; events: EventBus }) {
         last_login_at: null,
       };
       await inTransaction(db, async (trx) => {
-        const taken = await trx
-          .selectFrom('staff_users')
-          .select('id')
-          .where('email', '=', email)
-          .executeTakeFirst();
-        if (taken) {
-          throw new AppError('conflict', `A staff user with email ${email} already exists.`, {
-            errors: [{ field: 'body.email', message: 'is already in use' }],
+        // The unique index on email decides, so two simultaneous invitations cannot both succeed.
+        await trx
+          .insertInto('staff_users')
+          .values(row)
+          .execute()
+          .catch((err: unknown) => {
+            if (!isUniqueViolation(err)) throw err;
+            throw new AppError('conflict', `A staff user with email ${email} already exists.`, {
+              errors: [{ field: 'body.email', message: 'is already in use' }],
+            });
           });
-        }
-        await trx.insertInto('staff_users').values(row).execute();
         await events.append(trx, {
           type: 'staff_user.created',
           aggregate: { type: 'staff_user', id: row.id },

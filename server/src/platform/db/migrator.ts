@@ -12,6 +12,8 @@ import {
 } from 'kysely';
 import { platformMigrations } from '../migrations';
 import { channelsMigrations } from '../../modules/channels';
+import { inventoryMigrations } from '../../modules/inventory';
+import { customersMigrations } from '../../modules/customers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema as it was, untyped
 type AnyDb = Kysely<any>;
@@ -20,7 +22,12 @@ export type NamedMigrations = Record<string, Migration>;
 
 /** Every migration of the application, keyed by sortable name. Frozen once landed: add, never edit. */
 export function allMigrations(): NamedMigrations {
-  const sets: NamedMigrations[] = [platformMigrations, channelsMigrations];
+  const sets: NamedMigrations[] = [
+    platformMigrations,
+    channelsMigrations,
+    inventoryMigrations,
+    customersMigrations,
+  ];
   const all: NamedMigrations = {};
   for (const set of sets) {
     for (const [name, migration] of Object.entries(set)) {

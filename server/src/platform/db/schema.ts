@@ -7,5 +7,15 @@ import type { AuthTables } from '../auth/auth.table';
 import type { EventTables } from '../events/events.table';
 import type { IdempotencyTables } from '../http/idempotency.table';
 import type { ChannelsTables } from '../../modules/channels';
+import type { InventoryTables } from '../../modules/inventory';
+import type { CustomersTables } from '../../modules/customers';
 
-export interface Database extends AuthTables, AuditTables, IdempotencyTables, EventTables, ChannelsTables {}
+export interface Database
+  extends
+    AuthTables,
+    AuditTables,
+    IdempotencyTables,
+    EventTables,
+    ChannelsTables,
+    InventoryTables,
+    CustomersTables {}

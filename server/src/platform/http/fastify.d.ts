@@ -14,7 +14,5 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
     idempotency?: IdempotencyState;
-    /** Id of the resource a state-changing request touched, for the audit entry. */
-    auditTargetId?: string;
   }
 }

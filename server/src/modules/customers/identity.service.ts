@@ -1,0 +1,641 @@
+/**
+ * @module Identity resolution: the one service call every channel uses to turn "whoever this is" into one
+ * customer profile. Deterministic rules, in order:
+ *
+ * 1. Identifiers are normalized; placeholders (`null`, `anonymous`, all zeros…) are refused.
+ * 2. No identifier known → a new profile with all of them.
+ * 3. Known identifiers point at profiles. A device-like (shareable) identifier joins its profile only when that
+ *    profile is anonymous (no strong identifier) — a shared tablet never merges two people.
+ * 4. The survivor is the profile matched by the highest-priority identifier type, then the oldest.
+ * 5. Another matched profile merges into the survivor unless that would give one profile two different
+ *    verified identifiers of a one-per-profile type, or more of a type than its limit: then it is a conflict,
+ *    recorded, and the profiles stay apart.
+ * 6. New identifiers attach to the survivor within the per-type limits; one that would break a limit is a
+ *    conflict and is not attached — except when it is the strongest identifier given, which then gets a profile
+ *    of its own (an external_id never lands on someone else's profile).
+ *
+ * Every creation, attachment, merge and refusal is an append-only identity_log entry. A merge only marks the
+ * merged profile `merged_into` the survivor and moves its identifiers; records of other modules keep pointing at
+ * the old id and follow it to the survivor, so an unmerge restores everything by moving those identifiers back.
+ */
+import type { Selectable } from 'kysely';
+import { AppError, notFound } from '../../platform/errors';
+import { decodeBool, decodeJson, encodeBool, encodeJson } from '../../platform/db/codecs';
+import type { Dialect } from '../../platform/db/columns';
+import type { Db } from '../../platform/db/database';
+import { inTransaction, type Trx } from '../../platform/db/transaction';
+import { newId } from '../../platform/ids';
+import { isUniqueViolation } from '../../platform/db/errors';
+import type { Actor } from '../../platform/auth/principal';
+import type { EventBus } from '../../platform/events/outbox';
+import type { CustomerIdentifierRow, CustomerRow } from './customer.table';
+import { identifiersOf, lockCustomerRows, survivorOf } from './customer.repository';
+import {
+  IDENTIFIER_TYPE_PATTERN,
+  IdentifierError,
+  defaultIdentifierRules,
+  normalizeIdentifier,
+  ruleFor,
+  type IdentifierTypeRule,
+  type NormalizeOptions,
+} from './identifier.rules';
+
+export interface IdentifierInput {
+  type: string;
+  value: string;
+  verified?: boolean | undefined;
+}
+
+export interface ResolveInput {
+  identifiers: IdentifierInput[];
+  /** Channel the person was seen in; recorded on new identifiers and in the profile's channels. */
+  channelId?: string | null | undefined;
+  /** When they were seen (defaults to now); out-of-order events never move last_seen_at backwards. */
+  seenAt?: number | undefined;
+  /** Profile fields to fill when empty (never overwrite: rectification is a separate, explicit change). */
+  profile?:
+    | {
+        first_name?: string | undefined;
+        last_name?: string | undefined;
+        locale?: string | undefined;
+        timezone?: string | undefined;
+      }
+    | undefined;
+  actor: Actor;
+  /** Why, for the identity log: "segment identify", "inbound whatsapp", "pos sale"… */
+  reason: string;
+}
+
+export interface ResolveResult {
+  customerId: string;
+  created: boolean;
+  merged: string[];
+  conflicts: Array<{ customerId: string; reason: string }>;
+}
+
+interface Normalized {
+  type: string;
+  value: string;
+  verified: boolean;
+  rule: IdentifierTypeRule;
+}
+
+export interface IdentityOptions extends NormalizeOptions {
+  rules?: Record<string, IdentifierTypeRule>;
+}
+
+/** Field errors for identifiers that cannot be used, named by their position in the input. */
+export function normalizeAll(
+  identifiers: IdentifierInput[],
+  options: IdentityOptions,
+  field = 'body.identifiers',
+): Normalized[] {
+  const errors: Array<{ field: string; message: string }> = [];
+  const out = new Map<string, Normalized>();
+  identifiers.forEach((input, i) => {
+    if (!IDENTIFIER_TYPE_PATTERN.test(input.type)) {
+      errors.push({ field: `${field}.${i}.type`, message: 'must be lower-case letters, digits and _' });
+      return;
+    }
+    try {
+      const value = normalizeIdentifier(input.type, input.value, options);
+      const key = `${input.type}\u0000${value}`;
+      const previous = out.get(key);
+      out.set(key, {
+        type: input.type,
+        value,
+        verified: Boolean(input.verified) || Boolean(previous?.verified),
+        rule: ruleFor(input.type, options.rules),
+      });
+    } catch (err) {
+      if (!(err instanceof IdentifierError)) throw err;
+      errors.push({ field: `${field}.${i}.value`, message: err.message });
+    }
+  });
+  if (errors.length)
+    throw new AppError('validation_failed', errors.map((e) => `${e.field} ${e.message}`).join('; '), {
+      errors,
+    });
+  return [...out.values()];
+}
+
+const isStrong = (rule: IdentifierTypeRule) => !rule.shareable;
+
+export function createIdentityService(deps: {
+  db: Db;
+  dialect: Dialect;
+  events: EventBus;
+  options?: IdentityOptions;
+}) {
+  const { db, dialect, events } = deps;
+  const options: IdentityOptions = { rules: defaultIdentifierRules, ...deps.options };
+  const rule = (type: string) => ruleFor(type, options.rules);
+
+  async function log(
+    trx: Trx,
+    entry: {
+      kind: string;
+      customerId: string;
+      otherId?: string | null;
+      reason: string;
+      data?: unknown;
+      actor: Actor;
+    },
+  ): Promise<string> {
+    const id = newId('idl');
+    await trx
+      .insertInto('identity_log')
+      .values({
+        id,
+        kind: entry.kind,
+        customer_id: entry.customerId,
+        other_customer_id: entry.otherId ?? null,
+        reason: entry.reason,
+        data: encodeJson(entry.data ?? {}),
+        actor: encodeJson({ type: entry.actor.type, id: entry.actor.id }),
+        undone_by: null,
+        occurred_at: Date.now(),
+      })
+      .execute();
+    return id;
+  }
+
+  /** Why `other` may not merge into `survivor`, or null when it may. */
+  function mergeConflict(
+    survivorIds: Array<Selectable<CustomerIdentifierRow>>,
+    otherIds: Array<Selectable<CustomerIdentifierRow>>,
+  ): string | null {
+    const types = new Set([...survivorIds, ...otherIds].map((i) => i.type));
+    for (const type of types) {
+      const r = rule(type);
+      const a = survivorIds.filter((i) => i.type === type);
+      const b = otherIds.filter((i) => i.type === type);
+      const distinct = new Set([...a, ...b].map((i) => i.value));
+      if (distinct.size > r.maxPerProfile) {
+        const verifiedBoth = a.some((i) => decodeBool(i.verified)) && b.some((i) => decodeBool(i.verified));
+        return verifiedBoth
+          ? `both hold a different verified ${type}`
+          : `together they would hold ${distinct.size} ${type} identifiers (limit ${r.maxPerProfile})`;
+      }
+    }
+    return null;
+  }
+
+  async function createProfile(trx: Trx, input: ResolveInput, seenAt: number): Promise<string> {
+    const id = newId('cus');
+    await trx
+      .insertInto('customers')
+      .values({
+        id,
+        status: 'active',
+        merged_into: null,
+        first_name: input.profile?.first_name ?? null,
+        last_name: input.profile?.last_name ?? null,
+        locale: input.profile?.locale ?? null,
+        timezone: input.profile?.timezone ?? null,
+        addresses: encodeJson([]),
+        traits: encodeJson({}),
+        channels: encodeJson(input.channelId ? [input.channelId] : []),
+        restricted: encodeBool(false),
+        first_seen_at: seenAt,
+        last_seen_at: seenAt,
+        created_at: Date.now(),
+        updated_at: Date.now(),
+      })
+      .execute();
+    await log(trx, { kind: 'created', customerId: id, reason: input.reason, actor: input.actor });
+    await events.append(trx, {
+      type: 'customer.created',
+      aggregate: { type: 'customer', id },
+      customerId: id,
+      channelId: input.channelId ?? null,
+      actor: input.actor,
+      data: { id },
+    });
+    return id;
+  }
+
+  /** Moves every identifier of `loser` to `survivor`, marks it merged, fills the survivor's empty fields. */
+  async function merge(
+    trx: Trx,
+    survivor: Selectable<CustomerRow>,
+    loser: Selectable<CustomerRow>,
+    reason: string,
+    actor: Actor,
+  ): Promise<void> {
+    const moved = await trx
+      .selectFrom('customer_identifiers')
+      .select('id')
+      .where('customer_id', '=', loser.id)
+      .execute();
+    await trx
+      .updateTable('customer_identifiers')
+      .set({ customer_id: survivor.id })
+      .where('customer_id', '=', loser.id)
+      .execute();
+    const filled: Record<string, unknown> = {};
+    for (const field of ['first_name', 'last_name', 'locale', 'timezone'] as const) {
+      if (survivor[field] == null && loser[field] != null) filled[field] = loser[field];
+    }
+    const survivorTraits = decodeJson<Record<string, unknown>>(survivor.traits) ?? {};
+    const loserTraits = decodeJson<Record<string, unknown>>(loser.traits) ?? {};
+    const addedTraits = Object.keys(loserTraits).filter((k) => !(k in survivorTraits));
+    const channels = [
+      ...new Set([
+        ...(decodeJson<string[]>(survivor.channels) ?? []),
+        ...(decodeJson<string[]>(loser.channels) ?? []),
+      ]),
+    ];
+    await trx
+      .updateTable('customers')
+      .set({
+        ...filled,
+        traits: encodeJson({ ...loserTraits, ...survivorTraits }),
+        channels: encodeJson(channels),
+        first_seen_at: Math.min(survivor.first_seen_at, loser.first_seen_at),
+        last_seen_at: Math.max(survivor.last_seen_at, loser.last_seen_at),
+        updated_at: Date.now(),
+      })
+      .where('id', '=', survivor.id)
+      .execute();
+    await trx
+      .updateTable('customers')
+      .set({ status: 'merged', merged_into: survivor.id, updated_at: Date.now() })
+      .where('id', '=', loser.id)
+      .execute();
+    await log(trx, {
+      kind: 'merged',
+      customerId: survivor.id,
+      otherId: loser.id,
+      reason,
+      actor,
+      data: {
+        moved_identifier_ids: moved.map((m) => m.id),
+        filled,
+        added_traits: addedTraits,
+        survivor_channels_before: decodeJson<string[]>(survivor.channels) ?? [],
+      },
+    });
+    await events.append(trx, {
+      type: 'customer.merged',
+      aggregate: { type: 'customer', id: survivor.id },
+      customerId: survivor.id,
+      actor,
+      data: { survivor_id: survivor.id, merged_id: loser.id },
+    });
+    Object.assign(survivor, filled, {
+      traits: encodeJson({ ...loserTraits, ...survivorTraits }),
+      channels: encodeJson(channels),
+    });
+  }
+
+  async function resolveOnce(trx: Trx, input: ResolveInput, given: Normalized[]): Promise<ResolveResult> {
+    const seenAt = input.seenAt ?? Date.now();
+    const conflicts: ResolveResult['conflicts'] = [];
+    const merged: string[] = [];
+
+    // Which known identifiers point at which (surviving) profiles.
+    const known = given.length
+      ? await trx
+          .selectFrom('customer_identifiers')
+          .selectAll()
+          .where((eb) =>
+            eb.or(given.map((g) => eb.and([eb('type', '=', g.type), eb('value', '=', g.value)]))),
+          )
+          .execute()
+      : [];
+    const owners = new Map<string, { customer: Selectable<CustomerRow>; best: number; strong: boolean }>();
+    for (const row of known) {
+      const survivor = await survivorOf(trx, row.customer_id);
+      if (!survivor || survivor.status !== 'active') continue;
+      const r = rule(row.type);
+      const entry = owners.get(survivor.id) ?? { customer: survivor, best: -1, strong: false };
+      entry.best = Math.max(entry.best, r.priority);
+      entry.strong ||= isStrong(r);
+      owners.set(survivor.id, entry);
+    }
+    const givesStrong = given.some((g) => isStrong(g.rule));
+
+    // A profile reached only through a shareable identifier joins only when it is anonymous.
+    const candidates: Array<{ customer: Selectable<CustomerRow>; best: number }> = [];
+    for (const entry of owners.values()) {
+      if (!entry.strong && givesStrong) {
+        const hasStrong = (await identifiersOf(trx, [entry.customer.id])).some((i) => isStrong(rule(i.type)));
+        if (hasStrong) {
+          conflicts.push({
+            customerId: entry.customer.id,
+            reason: 'shared device: the device is already linked to another identified person',
+          });
+          continue;
+        }
+      }
+      candidates.push(entry);
+    }
+
+    let survivorId: string;
+    let created = false;
+    if (candidates.length === 0) {
+      survivorId = await createProfile(trx, input, seenAt);
+      created = true;
+    } else {
+      candidates.sort(
+        (a, b) =>
+          b.best - a.best ||
+          a.customer.created_at - b.customer.created_at ||
+          a.customer.id.localeCompare(b.customer.id),
+      );
+      const locked = await lockCustomerRows(
+        trx,
+        dialect,
+        candidates.map((c) => c.customer.id),
+      );
+      const byId = new Map(locked.map((r) => [r.id, r]));
+      const survivor = byId.get(candidates[0]!.customer.id)!;
+      if (survivor.status !== 'active') throw new RetryResolution(); // merged by a concurrent request meanwhile
+      survivorId = survivor.id;
+      for (const candidate of candidates.slice(1)) {
+        const loser = byId.get(candidate.customer.id);
+        if (!loser || loser.status !== 'active') throw new RetryResolution();
+        const [survivorIds, loserIds] = [
+          await identifiersOf(trx, [survivor.id]),
+          await identifiersOf(trx, [loser.id]),
+        ];
+        const why = mergeConflict(survivorIds, loserIds);
+        if (why) {
+          conflicts.push({ customerId: loser.id, reason: why });
+          await log(trx, {
+            kind: 'conflict',
+            customerId: survivor.id,
+            otherId: loser.id,
+            reason: `${input.reason}: not merged, ${why}`,
+            actor: input.actor,
+          });
+          continue;
+        }
+        await merge(trx, survivor, loser, `${input.reason}: shared identifiers`, input.actor);
+        merged.push(loser.id);
+      }
+    }
+
+    // Attach what is new, within the limits; the strongest given identifier never lands on someone else.
+    const current = await identifiersOf(trx, [survivorId]);
+    const knownKeys = new Set(known.map((k) => `${k.type}\u0000${k.value}`));
+    const strongest = [...given].sort((a, b) => b.rule.priority - a.rule.priority)[0];
+    const toAttach: Normalized[] = [];
+    for (const g of given) {
+      if (knownKeys.has(`${g.type}\u0000${g.value}`)) continue;
+      const sameType = current.filter((i) => i.type === g.type);
+      if (sameType.length + toAttach.filter((t) => t.type === g.type).length >= g.rule.maxPerProfile) {
+        if (g === strongest && !created) {
+          // e.g. an external_id the matched profile cannot take: it belongs to a different person.
+          const own = await createProfile(trx, input, seenAt);
+          await attach(trx, own, [g], input);
+          await log(trx, {
+            kind: 'conflict',
+            customerId: own,
+            otherId: survivorId,
+            reason: `${input.reason}: ${g.type} limit reached on the matched profile; new profile for it`,
+            actor: input.actor,
+          });
+          return {
+            customerId: own,
+            created: true,
+            merged: [],
+            conflicts: [...conflicts, { customerId: survivorId, reason: `${g.type} limit reached` }],
+          };
+        }
+        conflicts.push({
+          customerId: survivorId,
+          reason: `${g.type} ${g.value} not attached: limit ${g.rule.maxPerProfile} reached`,
+        });
+        await log(trx, {
+          kind: 'conflict',
+          customerId: survivorId,
+          reason: `${input.reason}: ${g.type} not attached, limit reached`,
+          data: { type: g.type },
+          actor: input.actor,
+        });
+        continue;
+      }
+      toAttach.push(g);
+    }
+    await attach(trx, survivorId, toAttach, input);
+    if (!created) await touch(trx, survivorId, input, seenAt, known, given);
+    return { customerId: survivorId, created, merged, conflicts };
+  }
+
+  async function attach(
+    trx: Trx,
+    customerId: string,
+    identifiers: Normalized[],
+    input: ResolveInput,
+  ): Promise<void> {
+    if (identifiers.length === 0) return;
+    const seenAt = input.seenAt ?? Date.now();
+    await trx
+      .insertInto('customer_identifiers')
+      .values(
+        identifiers.map((g) => ({
+          id: newId('cid'),
+          customer_id: customerId,
+          type: g.type,
+          value: g.value,
+          verified: encodeBool(g.verified),
+          source_channel_id: input.channelId ?? null,
+          first_seen_at: seenAt,
+          last_seen_at: seenAt,
+        })),
+      )
+      .execute();
+    await log(trx, {
+      kind: 'attached',
+      customerId,
+      reason: input.reason,
+      data: { types: identifiers.map((g) => g.type) },
+      actor: input.actor,
+    });
+  }
+
+  /** Records that the person was seen: channels used, last seen (never backwards), empty fields filled. */
+  async function touch(
+    trx: Trx,
+    customerId: string,
+    input: ResolveInput,
+    seenAt: number,
+    known: Array<Selectable<CustomerIdentifierRow>>,
+    given: Normalized[],
+  ): Promise<void> {
+    const row = (await trx
+      .selectFrom('customers')
+      .selectAll()
+      .where('id', '=', customerId)
+      .executeTakeFirst())!;
+    const channels = decodeJson<string[]>(row.channels) ?? [];
+    const fill: Record<string, string> = {};
+    for (const [field, value] of Object.entries(input.profile ?? {})) {
+      if (value && row[field as keyof typeof row] == null) fill[field] = value;
+    }
+    const newChannel = input.channelId && !channels.includes(input.channelId);
+    if (seenAt > row.last_seen_at || seenAt < row.first_seen_at || newChannel || Object.keys(fill).length) {
+      await trx
+        .updateTable('customers')
+        .set({
+          ...fill,
+          last_seen_at: Math.max(row.last_seen_at, seenAt),
+          first_seen_at: Math.min(row.first_seen_at, seenAt),
+          ...(newChannel ? { channels: encodeJson([...channels, input.channelId]) } : {}),
+          updated_at: Date.now(),
+        })
+        .where('id', '=', customerId)
+        .execute();
+    }
+    // An identifier confirmed now (e.g. a clicked email link) becomes verified.
+    const upgrade = known.filter(
+      (k) =>
+        k.customer_id === customerId &&
+        !decodeBool(k.verified) &&
+        given.some((g) => g.verified && g.type === k.type && g.value === k.value),
+    );
+    for (const k of upgrade)
+      await trx
+        .updateTable('customer_identifiers')
+        .set({ verified: encodeBool(true) })
+        .where('id', '=', k.id)
+        .execute();
+  }
+
+  return {
+    /**
+     * Finds, creates or merges the profile for the given identifiers (see the rules above).
+     * @example await identity.resolve({ identifiers: [{ type: 'email', value: 'ana@x.example' }], reason: 'pos sale', actor })
+     */
+    async resolve(input: ResolveInput, trx?: Trx): Promise<ResolveResult> {
+      const given = normalizeAll(input.identifiers, options);
+      if (given.length === 0) {
+        throw new AppError('validation_failed', 'At least one identifier is needed.', {
+          errors: [{ field: 'body.identifiers', message: 'must not be empty' }],
+        });
+      }
+      if (trx) return resolveOnce(trx, input, given);
+      // Two requests racing to create the same identifier: the unique index refuses one, which then retries
+      // and finds the profile the other created.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await inTransaction(db, (t) => resolveOnce(t, input, given));
+        } catch (err) {
+          if (attempt < 4 && (err instanceof RetryResolution || isUniqueViolation(err))) continue;
+          throw err;
+        }
+      }
+    },
+
+    /**
+     * Reverses a merge: the merged profile comes back with the identifiers that were moved, and fields the
+     * merge filled on the survivor are emptied again unless they changed since.
+     */
+    async unmerge(
+      survivorId: string,
+      mergedId: string,
+      actor: Actor,
+      reason = 'unmerged by staff',
+    ): Promise<void> {
+      await inTransaction(db, async (trx) => {
+        const entry = await trx
+          .selectFrom('identity_log')
+          .selectAll()
+          .where('kind', '=', 'merged')
+          .where('customer_id', '=', survivorId)
+          .where('other_customer_id', '=', mergedId)
+          .where('undone_by', 'is', null)
+          .orderBy('id', 'desc')
+          .executeTakeFirst();
+        if (!entry) throw notFound('merge of customer', `${mergedId} into ${survivorId}`);
+        const [survivor, loser] = await lockCustomerRows(trx, dialect, [survivorId, mergedId]).then(
+          (rows) => [rows.find((r) => r.id === survivorId), rows.find((r) => r.id === mergedId)],
+        );
+        if (!survivor || !loser || loser.merged_into !== survivorId || loser.status !== 'merged') {
+          throw new AppError('conflict', `Customer ${mergedId} is no longer merged into ${survivorId}.`);
+        }
+        const data = decodeJson<{
+          moved_identifier_ids: string[];
+          filled: Record<string, unknown>;
+          added_traits: string[];
+          survivor_channels_before: string[];
+        }>(entry.data);
+        if (data.moved_identifier_ids.length) {
+          await trx
+            .updateTable('customer_identifiers')
+            .set({ customer_id: mergedId })
+            .where('id', 'in', data.moved_identifier_ids)
+            .where('customer_id', '=', survivorId)
+            .execute();
+        }
+        const restore: Record<string, unknown> = {};
+        for (const [field, value] of Object.entries(data.filled)) {
+          if (survivor[field as keyof typeof survivor] === value) restore[field] = null;
+        }
+        const traits = decodeJson<Record<string, unknown>>(survivor.traits) ?? {};
+        for (const key of data.added_traits) delete traits[key];
+        await trx
+          .updateTable('customers')
+          .set({
+            ...restore,
+            traits: encodeJson(traits),
+            channels: encodeJson(data.survivor_channels_before),
+            updated_at: Date.now(),
+          })
+          .where('id', '=', survivorId)
+          .execute();
+        await trx
+          .updateTable('customers')
+          .set({ status: 'active', merged_into: null, updated_at: Date.now() })
+          .where('id', '=', mergedId)
+          .execute();
+        const undo = await log(trx, {
+          kind: 'unmerged',
+          customerId: survivorId,
+          otherId: mergedId,
+          reason,
+          actor,
+          data: { merge_log_id: entry.id },
+        });
+        await trx.updateTable('identity_log').set({ undone_by: undo }).where('id', '=', entry.id).execute();
+        await events.append(trx, {
+          type: 'customer.unmerged',
+          aggregate: { type: 'customer', id: survivorId },
+          customerId: survivorId,
+          actor,
+          data: { survivor_id: survivorId, restored_id: mergedId },
+        });
+      });
+    },
+
+    /** Merges two profiles by hand (staff decision); the same limits apply unless `force` is given. */
+    async mergeProfiles(survivorId: string, mergedId: string, actor: Actor, force = false): Promise<void> {
+      if (survivorId === mergedId)
+        throw new AppError('validation_failed', 'A profile cannot merge into itself.', {
+          errors: [{ field: 'body.merge_id', message: 'must differ from the survivor' }],
+        });
+      await inTransaction(db, async (trx) => {
+        const rows = await lockCustomerRows(trx, dialect, [survivorId, mergedId]);
+        const survivor = rows.find((r) => r.id === survivorId);
+        const loser = rows.find((r) => r.id === mergedId);
+        if (!survivor) throw notFound('customer', survivorId);
+        if (!loser) throw notFound('customer', mergedId);
+        if (survivor.status !== 'active' || loser.status !== 'active')
+          throw new AppError('conflict', 'Only active profiles can be merged.');
+        const why = mergeConflict(
+          await identifiersOf(trx, [survivorId]),
+          await identifiersOf(trx, [mergedId]),
+        );
+        if (why && !force)
+          throw new AppError('conflict', `These profiles should not be merged: ${why}.`, { reason: why });
+        await merge(trx, survivor, loser, 'merged by staff', actor);
+      });
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;
+
+class RetryResolution extends Error {}
