@@ -4,14 +4,20 @@
  */
 import { parseArgs } from 'node:util';
 import { httpBenchmark, type HttpBenchOptions } from './http';
+import { ingestBenchmark } from './ingest';
+import { searchBenchmark, type SearchBenchOptions } from './search';
 
 interface Benchmark {
   description: string;
-  run(options: HttpBenchOptions): Promise<void>;
+  /** Concurrent connections when --connections is not given (default 50). */
+  defaultConnections?: number;
+  run(options: HttpBenchOptions & Partial<SearchBenchOptions>): Promise<void>;
 }
 
 const benchmarks: Record<string, Benchmark> = {
   http: httpBenchmark,
+  ingest: ingestBenchmark,
+  search: searchBenchmark,
 };
 
 const usage = `Usage: npm run bench -- <name> [flags]
@@ -24,9 +30,10 @@ ${Object.entries(benchmarks)
 Flags:
   --duration <s>        seconds measured per target (default 10)
   --warmup <s>          seconds of discarded load before each measurement (default 2)
-  --connections <n>     concurrent connections (default 50)
+  --connections <n>     concurrent connections (default 50; ingest: 4)
   --database-url <url>  run Omnis on PostgreSQL, in a fresh schema dropped afterwards
                         (env OMNIS_BENCH_DATABASE_URL; default SQLite in a temporary directory)
+  --profiles <n>        search: customer profiles loaded before measuring (default 1000000)
 `;
 
 /** Reads a positive whole number flag, failing with the flag's name. */
@@ -48,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
         warmup: { type: 'string' },
         connections: { type: 'string' },
         'database-url': { type: 'string' },
+        profiles: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -66,13 +74,18 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: ${what}.\n\n${usage}`);
     return 1;
   }
-  let options: HttpBenchOptions;
+  let options: HttpBenchOptions & Partial<SearchBenchOptions>;
   try {
     options = {
       durationS: positiveInteger('duration', parsed.values.duration, 10),
       warmupS: positiveInteger('warmup', parsed.values.warmup, 2),
-      connections: positiveInteger('connections', parsed.values.connections, 50),
+      connections: positiveInteger(
+        'connections',
+        parsed.values.connections,
+        benchmark.defaultConnections ?? 50,
+      ),
       databaseUrl: parsed.values['database-url'] || process.env.OMNIS_BENCH_DATABASE_URL || undefined,
+      profiles: positiveInteger('profiles', parsed.values.profiles, 1_000_000),
     };
   } catch (err) {
     process.stderr.write(`bench: ${(err as Error).message}\n`);

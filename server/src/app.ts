@@ -37,14 +37,42 @@ import { createWebhookSender } from './platform/events/webhook-sender';
 import { webhooksRoutes } from './platform/events/webhooks.routes';
 import { createRealtimeHub } from './platform/events/realtime';
 import { startHousekeeping } from './platform/jobs/housekeeping';
-import { channelsEventTypes, channelsRoutes, createChannelsService } from './modules/channels';
 import {
+  channelsEventTypes,
+  channelsNoCustomerData,
+  channelsRoutes,
+  createChannelsService,
+} from './modules/channels';
+import {
+  consentPrivacyHandler,
+  consentRoutes,
+  createConsentService,
   createCustomersService,
   createIdentityService,
   customersEventTypes,
   customersRoutes,
+  customersNoCustomerData,
+  createRetention,
+  createIngestService,
+  createTimelineService,
+  ingestRoutes,
+  timelineRoutes,
+  trackingPrivacyHandler,
+  createCustomerPrivacyService,
+  privacyRoutes,
+  profilePrivacyHandler,
+  createSegmentsService,
+  segmentsRoutes,
+  segmentsPrivacyHandler,
 } from './modules/customers';
-import { createLocationsService, inventoryEventTypes, locationsRoutes } from './modules/inventory';
+import { platformNoCustomerData, platformPrivacyHandler } from './platform/privacy/platform.privacy';
+import type { PrivacyHandler } from './platform/privacy/privacy';
+import {
+  createLocationsService,
+  inventoryEventTypes,
+  inventoryNoCustomerData,
+  locationsRoutes,
+} from './modules/inventory';
 
 export interface BuildOptions {
   /** An already open (and migrated) database; otherwise one is opened from config. */
@@ -137,6 +165,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
             scheme: 'bearer',
             description: 'Session token, sk_… secret key or pk_… publishable key',
           },
+          basic: {
+            type: 'http',
+            scheme: 'basic',
+            description:
+              'Segment tracking: the write key (a pk_… publishable key) as user name, empty password',
+          },
         },
       },
       security: [{ bearer: [] }],
@@ -158,7 +192,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const events = createEventBus(dialect);
   const channels = createChannelsService({ db, events });
   const identity = createIdentityService({ db, dialect, events });
-  const customers = createCustomersService({ db, events });
+  const customers = createCustomersService({ db, dialect, events });
+  const ingest = createIngestService({ db, identity });
+  const timeline = createTimelineService({ db });
+  // Every module that keeps customer data registers its handler here; the privacy test checks none is missing.
+  const privacyHandlers = (): PrivacyHandler[] => [
+    platformPrivacyHandler,
+    profilePrivacyHandler,
+    consentPrivacyHandler,
+    trackingPrivacyHandler,
+    segmentsPrivacyHandler,
+  ];
+  const privacy = createCustomerPrivacyService({ db, events, handlers: privacyHandlers });
+  const retention = createRetention({ db, privacy, config });
+  const consent = createConsentService({
+    db,
+    events,
+    confirmationTtlMs: config.consentConfirmationTtlMs,
+    channelExists: channels.channelExists,
+  });
+  const segments = createSegmentsService({ db, dialect, events, listChannels: channels.listChannels });
   const locations = createLocationsService({ db, events, channelExists: channels.channelExists });
   const users = createUsersService({ db, events });
   const sessions = createSessionsService({ db, config });
@@ -186,7 +239,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   });
   const dispatcher = createDispatcher({
     db,
-    consumers: [webhookFanOut(() => webhookSender.wake()), realtime.consumer],
+    consumers: [webhookFanOut(() => webhookSender.wake()), realtime.consumer, segments.consumer],
     pollMs: config.dispatcherPollMs,
     log: app.log,
   });
@@ -219,6 +272,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(async (scope) => realtime.register(scope));
   await app.register(channelsRoutes(channels));
   await app.register(customersRoutes({ db, customers, identity }));
+  await app.register(ingestRoutes(ingest));
+  await app.register(timelineRoutes({ db, timeline }));
+  await app.register(privacyRoutes({ db, privacy }));
+  await app.register(consentRoutes(consent));
+  await app.register(segmentsRoutes({ db, segments }));
   await app.register(locationsRoutes(locations));
 
   if (consoleIndex) {
@@ -226,11 +284,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   }
 
   let stopHousekeeping: () => void = () => undefined;
+  let stopSegmentJobs: () => void = () => undefined;
   const startWorkers = () => {
     dispatcher.start();
     webhookSender.start();
+    stopSegmentJobs = segments.startJobs(app.log);
     stopHousekeeping = startHousekeeping(
-      [sessions.purgeExpired, () => purgeIdempotencyKeys(db)],
+      [
+        sessions.purgeExpired,
+        () => purgeIdempotencyKeys(db),
+        async () => void (await retention.purgeExpired()),
+      ],
       3_600_000,
       app.log,
     );
@@ -239,6 +303,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   app.addHook('onClose', async () => {
     stopHousekeeping();
+    stopSegmentJobs();
     realtime.closeAll();
     await dispatcher.stop();
     await webhookSender.stop();
@@ -249,7 +314,31 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     app: app as unknown as FastifyInstance,
     database,
     config,
-    services: { users, sessions, apiKeys, channels, locations, webhooks, events, customers, identity },
+    services: {
+      users,
+      sessions,
+      apiKeys,
+      channels,
+      locations,
+      webhooks,
+      events,
+      customers,
+      identity,
+      ingest,
+      timeline,
+      consent,
+      privacy,
+      segments,
+    },
+    privacyHandlers,
+    retention,
+    /** Tables each module declares free of customer data, with the reason (the privacy test reads this). */
+    noCustomerData: {
+      ...platformNoCustomerData,
+      ...channelsNoCustomerData,
+      ...inventoryNoCustomerData,
+      ...customersNoCustomerData,
+    },
     dispatcher,
     webhookSender,
     eventTypes,

@@ -132,7 +132,7 @@ async function start(flags: CommonFlags & { port?: number; host?: string; demo?:
   if (demo) {
     out('');
     out(
-      `Demo data loaded: Alba Home & Style, ${demo.channels} channels, ${demo.locations} locations, ${demo.staff.length} staff users.`,
+      `Demo data loaded: Alba Home & Style, ${demo.channels} channels, ${demo.locations} locations, ${demo.staff.length} staff users, ${demo.customers.profiles} customer profiles (${demo.customers.merges} merged by identity resolution, ${demo.customers.conflicts} refused).`,
     );
     for (const s of demo.staff) out(`  ${s.role.padEnd(9)} ${s.email}`);
     out(`  password  ${demo.staffPassword} (all demo staff)`);
@@ -193,7 +193,7 @@ export function buildCli(): Command {
       const { seedDemo } = await lazy.seed();
       const result = await seedDemo(services, (line) => out(`  ${line}`));
       out(
-        `✔ Demo data loaded: ${result.channels} channels, ${result.locations} locations, ${result.staff.length} staff users.`,
+        `✔ Demo data loaded: ${result.channels} channels, ${result.locations} locations, ${result.staff.length} staff users, ${result.customers.profiles} customer profiles (${result.customers.merges} merged by identity resolution, ${result.customers.conflicts} refused).`,
       );
       out(`  password for all demo staff: ${result.staffPassword}`);
       out(`  web shop publishable key: ${result.webPublishableKey}`);

@@ -25,10 +25,14 @@ export const ConfigSchema = Type.Object(
     idempotencyTtlMs: Type.Integer({ minimum: 60_000 }),
     dispatcherPollMs: Type.Integer({ minimum: 10 }),
     realtimeRecheckMs: Type.Integer({ minimum: 10 }),
+    trackingEventRetentionMs: Type.Integer({ minimum: 86_400_000 }),
+    anonymousProfileRetentionMs: Type.Integer({ minimum: 86_400_000 }),
     webhookTimeoutMs: Type.Integer({ minimum: 100 }),
-    /** Delay before each retry of a failed webhook delivery; its length is the number of retries. */
+    /** How long a double opt-in confirmation link stays valid. */
+    consentConfirmationTtlMs: Type.Integer({ minimum: 60_000 }),
     /** Allow webhook URLs on loopback and private networks (off: a key cannot probe the internal network). */
     webhookAllowPrivateTargets: Type.Boolean(),
+    /** Delay before each retry of a failed webhook delivery; its length is the number of retries. */
     webhookRetryScheduleMs: Type.Array(Type.Integer({ minimum: 0 }), { minItems: 0 }),
     /** Directory of the built console; served at / when it exists. */
     consoleDir: Type.String(),
@@ -51,8 +55,11 @@ export const defaultConfig: Static<typeof ConfigSchema> = {
   loginWindowMs: 15 * 60_000, // … within 15 minutes
   idempotencyTtlMs: 24 * 3_600_000, // 24 hours
   dispatcherPollMs: 250,
+  trackingEventRetentionMs: 395 * 86_400_000, // 13 months: a year of comparisons plus a month
+  anonymousProfileRetentionMs: 180 * 86_400_000, // 6 months since an anonymous visitor was last seen
   realtimeRecheckMs: 30_000, // how soon a signed-out user's open console stops receiving events
   webhookTimeoutMs: 10_000,
+  consentConfirmationTtlMs: 7 * 24 * 3_600_000, // 7 days
   webhookAllowPrivateTargets: false,
   // 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h: about 10 hours of retries, like Standard Webhooks suggests.
   webhookRetryScheduleMs: [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000],

@@ -13,7 +13,9 @@ import {
 import type { UsersService } from '../platform/auth/users.service';
 import type { ApiKeysService } from '../platform/auth/api-keys.service';
 import { generatePassword } from '../platform/auth/secrets';
+import type { IdentityService } from '../modules/customers';
 import { demoChannels, demoStaff, demoWarehouse } from './demo-data';
+import { seedDemoCustomers, type DemoCustomersResult } from './demo-customers';
 
 /** What a demo store channel's config says about the store, which its location takes over. */
 interface StoreConfig {
@@ -41,6 +43,7 @@ export interface DemoSeedResult {
   staff: Array<{ email: string; role: string }>;
   staffPassword: string;
   webPublishableKey: string;
+  customers: DemoCustomersResult;
 }
 
 export class DemoNotEmptyError extends UserFacingError {}
@@ -51,6 +54,7 @@ export async function seedDemo(
     locations: LocationsService;
     users: UsersService;
     apiKeys: ApiKeysService;
+    identity: IdentityService;
   },
   progress: (line: string) => void = () => undefined,
 ): Promise<DemoSeedResult> {
@@ -60,10 +64,12 @@ export async function seedDemo(
       'The database already has channels; demo data loads only into an empty database.',
     );
   let webChannelId = '';
+  const channelIds: Record<string, string[]> = {};
   const locations: CreateLocationInput[] = [];
   for (const [i, input] of demoChannels.entries()) {
     const channel = await services.channels.createChannel(input, systemActor);
     if (input.kind === 'web') webChannelId = channel.id;
+    (channelIds[input.kind] ??= []).push(channel.id);
     if (input.kind === 'store') {
       const store = input.config as unknown as StoreConfig;
       locations.push({
@@ -99,6 +105,20 @@ export async function seedDemo(
     await services.users.createUser({ ...person, password: staffPassword }, null, systemActor);
     progress(`staff ${i + 1}/${demoStaff.length}: ${person.email} (${person.role})`);
   }
+  const first = (kind: string) => channelIds[kind]?.[0] ?? webChannelId;
+  const customers = await seedDemoCustomers(
+    services.identity,
+    {
+      web: first('web'),
+      app: first('app'),
+      stores: channelIds.store ?? [],
+      whatsapp: first('whatsapp'),
+      sms: first('sms'),
+      email: first('email'),
+    },
+    2000,
+    progress,
+  );
   const key = await services.apiKeys.createApiKey(
     { kind: 'publishable', name: 'Web shop (demo)', channel_id: webChannelId },
     systemActor,
@@ -109,5 +129,6 @@ export async function seedDemo(
     staff: demoStaff.map(({ email, role }) => ({ email, role })),
     staffPassword,
     webPublishableKey: key.key,
+    customers,
   };
 }

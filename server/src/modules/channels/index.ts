@@ -12,6 +12,11 @@ export const channelsMigrations: NamedMigrations = {
   '2026-11-22-0100-channels': channels0100,
 };
 
+/** Channels describe the business's touchpoints, not people. */
+export const channelsNoCustomerData = {
+  channels: 'touchpoint settings and provider credentials, no customer data',
+};
+
 export const channelsEventTypes: EventTypeDefinition[] = [
   { type: 'channel.created', description: 'A channel was registered', permission: 'channels:read' },
   {

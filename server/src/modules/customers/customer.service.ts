@@ -5,6 +5,7 @@
 import { AppError, notFound } from '../../platform/errors';
 import { encodeJson } from '../../platform/db/codecs';
 import type { Db } from '../../platform/db/database';
+import type { Dialect } from '../../platform/db/columns';
 import { inTransaction } from '../../platform/db/transaction';
 import { paginate, type Page, type PageRequest } from '../../platform/http/pagination';
 import type { Actor } from '../../platform/auth/principal';
@@ -23,6 +24,7 @@ export interface RectifyInput {
 
 export function createCustomersService(deps: {
   db: Db;
+  dialect: Dialect;
   events: EventBus;
   identityOptions?: IdentityOptions;
 }) {
@@ -62,14 +64,18 @@ export function createCustomersService(deps: {
           .selectFrom('customer_identifiers')
           .select('customer_id')
           .where('value', 'in', [...values]);
-        const prefix = `${q.toLowerCase()}%`;
-        query = query.where((eb) =>
-          eb.or([
-            eb('id', 'in', byIdentifier),
-            eb(eb.fn('lower', ['first_name']), 'like', prefix),
-            eb(eb.fn('lower', ['last_name']), 'like', prefix),
-          ]),
-        );
+        const lower = q.toLowerCase();
+        query = query.where((eb) => {
+          const startsWith = (column: 'first_name' | 'last_name') =>
+            deps.dialect === 'postgres'
+              ? eb(eb.fn('lower', [column]), 'like', `${lower.replace(/[%_\\]/g, '\\$&')}%`)
+              : // SQLite's LIKE cannot use an expression index; a range on lower(x) can (BINARY order).
+                eb.and([
+                  eb(eb.fn('lower', [column]), '>=', lower),
+                  eb(eb.fn('lower', [column]), '<', `${lower}\uffff`),
+                ]);
+          return eb.or([eb('id', 'in', byIdentifier), startsWith('first_name'), startsWith('last_name')]);
+        });
       }
       const page = await paginate(query, 'id', filter, (row) => row);
       const identifiers = await identifiersOf(

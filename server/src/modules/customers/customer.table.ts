@@ -47,8 +47,22 @@ export interface IdentityLogRow {
   occurred_at: number;
 }
 
+/** Salted hashes of erased identifiers (see suppression.ts). */
+export interface PrivacySuppressionRow {
+  hash: string;
+  created_at: number;
+}
+
+/** Per-installation random values, such as the suppression salt. */
+export interface InstallationSecretRow {
+  name: string;
+  value: string;
+}
+
 export interface CustomersTables {
   customers: CustomerRow;
   customer_identifiers: CustomerIdentifierRow;
   identity_log: IdentityLogRow;
+  privacy_suppressions: PrivacySuppressionRow;
+  installation_secrets: InstallationSecretRow;
 }

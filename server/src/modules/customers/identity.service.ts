@@ -23,9 +23,10 @@ import { AppError, notFound } from '../../platform/errors';
 import { decodeBool, decodeJson, encodeBool, encodeJson } from '../../platform/db/codecs';
 import type { Dialect } from '../../platform/db/columns';
 import type { Db } from '../../platform/db/database';
-import { inTransaction, type Trx } from '../../platform/db/transaction';
+import { inTransaction, type DbOrTrx, type Trx } from '../../platform/db/transaction';
 import { newId } from '../../platform/ids';
 import { isUniqueViolation } from '../../platform/db/errors';
+import { suppressedAmong } from './suppression';
 import type { Actor } from '../../platform/auth/principal';
 import type { EventBus } from '../../platform/events/outbox';
 import type { CustomerIdentifierRow, CustomerRow } from './customer.table';
@@ -504,19 +505,36 @@ export function createIdentityService(deps: {
         .execute();
   }
 
+  /**
+   * Identifiers of people erased with suppression never come back: they are dropped, and when nothing else
+   * identifies the person the request is refused.
+   */
+  async function withoutSuppressed(db: DbOrTrx, given: Normalized[]): Promise<Normalized[]> {
+    const suppressed = new Set(await suppressedAmong(db, given));
+    if (suppressed.size === 0) return given;
+    const rest = given.filter((g) => !suppressed.has(g));
+    if (rest.length === 0) {
+      throw new AppError('unprocessable', 'This person asked to be erased and not to be recorded again.', {
+        code_detail: 'suppressed',
+      });
+    }
+    return rest;
+  }
+
   return {
     /**
      * Finds, creates or merges the profile for the given identifiers (see the rules above).
      * @example await identity.resolve({ identifiers: [{ type: 'email', value: 'ana@x.example' }], reason: 'pos sale', actor })
      */
     async resolve(input: ResolveInput, trx?: Trx): Promise<ResolveResult> {
-      const given = normalizeAll(input.identifiers, options);
+      let given = normalizeAll(input.identifiers, options);
       if (given.length === 0) {
         throw new AppError('validation_failed', 'At least one identifier is needed.', {
           errors: [{ field: 'body.identifiers', message: 'must not be empty' }],
         });
       }
-      if (trx) return resolveOnce(trx, input, given);
+      if (trx) return resolveOnce(trx, input, await withoutSuppressed(trx, given));
+      given = await withoutSuppressed(db, given);
       // Two requests racing to create the same identifier: the unique index refuses one, which then retries
       // and finds the profile the other created.
       for (let attempt = 1; ; attempt++) {

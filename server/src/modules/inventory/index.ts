@@ -36,3 +36,6 @@ export const inventoryEventTypes: EventTypeDefinition[] = [
     permission: 'inventory:read',
   },
 ];
+
+/** Locations are shops and warehouses: addresses of places, not of people. */
+export const inventoryNoCustomerData = { locations: 'store and warehouse addresses, not people' };

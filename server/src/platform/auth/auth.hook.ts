@@ -18,8 +18,18 @@ function credentialOf(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new AppError('unauthenticated', 'Use "Authorization: Bearer <token or key>".');
-    return match[1]!;
+    if (match) return match[1]!;
+    // Segment libraries send their write key as the Basic user name with an empty password; a write key is a
+    // publishable key, and Basic carries nothing else here.
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+    const user = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':')[0] : undefined;
+    if (user && /^pk_\S+$/.test(user)) return user;
+    throw new AppError(
+      'unauthenticated',
+      basic
+        ? 'HTTP Basic takes a write key (publishable key pk_…) as the user name.'
+        : 'Use "Authorization: Bearer <token or key>".',
+    );
   }
   // WebSockets from browsers cannot send headers; the realtime route accepts the token in the query.
   const query = request.query as Record<string, unknown> | undefined;

@@ -16,6 +16,7 @@ export const permissions = {
   'audit:read': 'Read the audit log of staff actions',
   'customers:read': 'See customer profiles and timelines',
   'customers:write': 'Create, change, merge customers and record consent',
+  'customers:erase': 'Erase or restrict a customer’s personal data everywhere (privacy requests)',
   'catalog:read': 'See products, prices and promotions',
   'catalog:write': 'Change products, prices and promotions',
   'inventory:read': 'See locations, stock and availability',

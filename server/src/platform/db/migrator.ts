@@ -10,6 +10,8 @@ import {
   type MigrationProvider,
   type MigrationResultSet,
 } from 'kysely';
+import { sql } from 'kysely';
+import { dialectOf } from './columns';
 import { platformMigrations } from '../migrations';
 import { channelsMigrations } from '../../modules/channels';
 import { inventoryMigrations } from '../../modules/inventory';
@@ -50,24 +52,31 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-function migratorFor(db: AnyDb): Migrator {
+async function migratorFor(db: AnyDb): Promise<Migrator> {
+  // PostgreSQL: Kysely looks for its bookkeeping tables in every schema unless told which one. Name the current
+  // schema, so a database holding several Omnis schemas (tests, staging beside production) never mixes them up.
+  const schema =
+    dialectOf(db) === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   return new Migrator({
     db,
     provider: new StaticProvider(),
     migrationTableName: 'omnis_migrations',
     migrationLockTableName: 'omnis_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
 }
 
 /** Applies every pending migration; returns the names applied. Throws with the failing migration's name. */
 export async function migrateToLatest(db: AnyDb): Promise<string[]> {
-  const { error, results } = await migratorFor(db).migrateToLatest();
+  const { error, results } = await (await migratorFor(db)).migrateToLatest();
   return unwrap(error, results);
 }
 
 /** Names of migrations not yet applied (empty when the schema is current); used by /readyz. */
 export async function pendingMigrations(db: AnyDb): Promise<string[]> {
-  const migrations = await migratorFor(db).getMigrations();
+  const migrations = await (await migratorFor(db)).getMigrations();
   return migrations.filter((m) => !m.executedAt).map((m) => m.name);
 }
 

@@ -11,6 +11,7 @@ export type Trx = Transaction<Database>;
 export type DbOrTrx = Db | Trx;
 
 const afterCommitHooks = new WeakMap<Trx, Array<() => void>>();
+const beforeCommitHooks = new WeakMap<Trx, Array<() => Promise<void>>>();
 
 /**
  * Runs `fn` in a transaction; it commits when `fn` resolves and rolls back when it throws.
@@ -21,8 +22,12 @@ export async function inTransaction<T>(db: DbOrTrx, fn: (trx: Trx) => Promise<T>
   if (db.isTransaction) return fn(db as Trx); // nested: join the outer unit of work
   const hooks: Array<() => void> = [];
   const result = await db.transaction().execute(async (trx) => {
+    const before: Array<() => Promise<void>> = [];
     afterCommitHooks.set(trx, hooks);
-    return fn(trx);
+    beforeCommitHooks.set(trx, before);
+    const value = await fn(trx);
+    for (const hook of before) await hook();
+    return value;
   });
   for (const hook of hooks) hook();
   return result;
@@ -36,4 +41,15 @@ export function afterCommit(db: DbOrTrx, fn: () => void): void {
     // A transaction not opened by inTransaction: run after the current tick, when it has most likely committed.
     setImmediate(fn);
   } else fn();
+}
+
+/**
+ * Schedules `fn` as the last step inside the surrounding transaction, just before it commits. Returns false
+ * when the transaction was not opened by inTransaction (the caller then does the work right away).
+ */
+export function beforeCommit(db: DbOrTrx, fn: () => Promise<void>): boolean {
+  const hooks = db.isTransaction ? beforeCommitHooks.get(db as Trx) : undefined;
+  if (!hooks) return false;
+  hooks.push(fn);
+  return true;
 }

@@ -5,9 +5,9 @@
 import { sql } from 'kysely';
 import { encodeJson, decodeJson, toIsoRequired } from '../db/codecs';
 import type { Dialect } from '../db/columns';
-import { afterCommit, type DbOrTrx, type Trx } from '../db/transaction';
+import { afterCommit, beforeCommit, type DbOrTrx, type Trx } from '../db/transaction';
 import type { OutboxEventRow } from './events.table';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { newId } from '../ids';
 import type { DomainEvent, EventActor, NewEvent } from './envelope';
 
@@ -16,10 +16,12 @@ export interface EventBus {
    * Appends an event inside the caller's transaction.
    * @example await events.append(trx, { type: 'channel.created', aggregate: { type: 'channel', id }, actor, data: { id } })
    */
-  append<T>(trx: Trx, event: NewEvent<T>): Promise<DomainEvent<T>>;
+  append<T>(trx: Trx, event: NewEvent<T>): Promise<void>;
   /** Registers a listener called after a transaction that appended events committed. */
   onAppended(listener: () => void): void;
 }
+
+type OutboxInsert = Insertable<OutboxEventRow>;
 
 // Any constant works: it names the lock that orders outbox writers on PostgreSQL.
 const OUTBOX_LOCK_KEY = 7_366_290_112;
@@ -27,17 +29,23 @@ const OUTBOX_LOCK_KEY = 7_366_290_112;
 export function createEventBus(dialect: Dialect): EventBus {
   const listeners: Array<() => void> = [];
   const notify = () => listeners.forEach((l) => l());
+  const pending = new WeakMap<Trx, OutboxInsert[]>();
+
+  async function write(trx: Trx, rows: OutboxInsert[]): Promise<void> {
+    if (dialect === 'postgres') {
+      // Positions come from a sequence, which hands them out in transaction start order, not commit order.
+      // Holding this lock until commit makes positions commit in order, so a reader that has seen position n
+      // can never later find a smaller one. SQLite needs nothing: it has one writer at a time.
+      await sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_KEY})`.execute(trx);
+    }
+    await trx.insertInto('outbox_events').values(rows).execute();
+    afterCommit(trx, notify);
+  }
+
   return {
-    async append<T>(trx: Trx, event: NewEvent<T>): Promise<DomainEvent<T>> {
+    async append<T>(trx: Trx, event: NewEvent<T>): Promise<void> {
       if (!trx.isTransaction) throw new Error('events.append must run inside a transaction');
-      if (dialect === 'postgres') {
-        // Positions come from a sequence, which hands them out in transaction start order, not commit order.
-        // Holding this lock until commit makes positions commit in order, so a reader that has seen position n
-        // can never later find a smaller one. Emit events last in a transaction to keep the lock short.
-        // SQLite needs nothing: it has one writer at a time.
-        await sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_KEY})`.execute(trx);
-      }
-      const row = {
+      const row: OutboxInsert = {
         id: newId('evt'),
         type: event.type,
         aggregate_type: event.aggregate.type,
@@ -48,13 +56,17 @@ export function createEventBus(dialect: Dialect): EventBus {
         data: encodeJson(event.data),
         occurred_at: Date.now(),
       };
-      const inserted = await trx
-        .insertInto('outbox_events')
-        .values(row)
-        .returning('position')
-        .executeTakeFirstOrThrow();
-      afterCommit(trx, notify);
-      return eventFromRow({ ...row, position: inserted.position }) as DomainEvent<T>;
+      // Events are written as the transaction's last step, whatever order the service appends them in: the
+      // outbox lock is then taken after every row lock the transaction needs, so two transactions can never
+      // wait on each other through it, and it is held only for the final insert and the commit.
+      const queued = pending.get(trx);
+      if (queued) {
+        queued.push(row);
+        return;
+      }
+      const rows = [row];
+      if (beforeCommit(trx, () => write(trx, rows))) pending.set(trx, rows);
+      else await write(trx, rows);
     },
     onAppended(listener) {
       listeners.push(listener);
@@ -94,4 +106,37 @@ export async function lastEventPosition(db: DbOrTrx): Promise<number> {
     .select((eb) => eb.fn.max('position').as('max'))
     .executeTakeFirst();
   return Number(row?.max ?? 0);
+}
+
+/**
+ * Events that concern any of these customers, newest first by (occurred_at, id), strictly before `before`;
+ * `kind` keeps the types of one noun (`order` → `order.placed`, `order.cancelled`, …). The customer timeline
+ * reads domain events through this.
+ */
+export async function listEventsForCustomers(
+  db: DbOrTrx,
+  customerIds: string[],
+  filter: {
+    before?: { at: number; id: string } | undefined;
+    channel?: string | undefined;
+    kind?: string | undefined;
+    limit: number;
+  },
+): Promise<DomainEvent[]> {
+  if (customerIds.length === 0) return [];
+  let q = db.selectFrom('outbox_events').selectAll().where('customer_id', 'in', customerIds);
+  if (filter.channel) q = q.where('channel_id', '=', filter.channel);
+  // LIKE treats _ as a wildcard: nouns are [a-z_], so escape it to match the noun exactly.
+  if (filter.kind)
+    q = q.where('type', 'like', sql<string>`${`${filter.kind.replace(/_/g, '\\_')}.%`} escape '\\'`);
+  const before = filter.before;
+  if (before)
+    q = q.where((eb) =>
+      eb.or([
+        eb('occurred_at', '<', before.at),
+        eb.and([eb('occurred_at', '=', before.at), eb('id', '<', before.id)]),
+      ]),
+    );
+  const rows = await q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+  return rows.map(eventFromRow);
 }

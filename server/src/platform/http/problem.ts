@@ -48,6 +48,12 @@ interface AjvError {
 
 /** Turns Ajv errors into field errors named like `body.config.url`. */
 export function fieldErrors(context: string, validation: AjvError[]): FieldError[] {
+  // A nullable or union field fails each branch and then anyOf itself: report it once, with the first reason.
+  const seen = new Set<string>();
+  return toFieldErrors(context, validation).filter((e) => !seen.has(e.field) && Boolean(seen.add(e.field)));
+}
+
+function toFieldErrors(context: string, validation: AjvError[]): FieldError[] {
   return validation.map((v) => {
     let field = context + v.instancePath.replace(/\//g, '.');
     let message = v.message ?? 'is not valid';

@@ -1,0 +1,96 @@
+/** @module Routes: a customer's privacy rights — export, erasure, restriction of processing. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { recordAudit } from '../../platform/audit/audit';
+import { actorOf } from '../../platform/auth/principal';
+import type { Db } from '../../platform/db/database';
+import { IdParams, strictObject } from '../../platform/http/schemas';
+import type { CustomerPrivacyService } from './privacy';
+
+export function privacyRoutes(deps: { db: Db; privacy: CustomerPrivacyService }): FastifyPluginAsyncTypebox {
+  const { privacy, db } = deps;
+  return async (app) => {
+    app.get(
+      '/v1/customers/:id/export',
+      {
+        config: { access: 'customers:read' },
+        schema: {
+          tags: ['customers', 'privacy'],
+          summary:
+            'Everything Omnis holds about this person, from every module, as one JSON archive (right of access)',
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              customer_id: Type.String(),
+              merged_profiles: Type.Array(Type.String()),
+              exported_at: Type.String(),
+              data: Type.Record(Type.String(), Type.Record(Type.String(), Type.Array(Type.Unknown()))),
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const archive = await privacy.exportCustomer(request.params.id);
+        await recordAudit(db, {
+          actor: actorOf(request.principal),
+          action: 'customer.export',
+          targetType: 'customer',
+          targetId: archive.customer_id,
+          ip: request.ip,
+          requestId: String(request.id),
+        });
+        reply.header('content-disposition', `attachment; filename="${archive.customer_id}-export.json"`);
+        return archive;
+      },
+    );
+
+    app.post(
+      '/v1/customers/:id/erase',
+      {
+        config: { access: 'customers:erase', audit: 'customer.erase' },
+        schema: {
+          tags: ['customers', 'privacy'],
+          summary:
+            'Erase this person everywhere (right to erasure); financial records keep amounts, lose the person',
+          params: IdParams,
+          body: strictObject({
+            confirm: Type.Literal(true, { description: 'Must be true: erasure cannot be undone' }),
+            suppress: Type.Optional(
+              Type.Boolean({
+                description:
+                  'Keep salted hashes of the identifiers so a later import does not re-create the person',
+              }),
+            ),
+          }),
+          response: { 200: Type.Object({ customer_id: Type.String(), profiles: Type.Array(Type.String()) }) },
+        },
+      },
+      async (request) =>
+        privacy.eraseCustomer(request.params.id, actorOf(request.principal), {
+          suppress: request.body.suppress ?? false,
+        }),
+    );
+
+    app.post(
+      '/v1/customers/:id/restrict',
+      {
+        config: { access: 'customers:erase', audit: 'customer.restrict' },
+        schema: {
+          tags: ['customers', 'privacy'],
+          summary: 'Restrict processing (kept, not used) or lift the restriction',
+          params: IdParams,
+          body: strictObject({ restricted: Type.Boolean() }),
+          response: { 204: Type.Null() },
+        },
+      },
+      async (request, reply) => {
+        await privacy.restrictCustomer(
+          request.params.id,
+          request.body.restricted,
+          actorOf(request.principal),
+        );
+        return reply.code(204).send(null);
+      },
+    );
+  };
+}
