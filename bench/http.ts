@@ -9,12 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { buildApp, type OmnisApp } from '../server/src/app';
-import { loadConfig, maskUrl } from '../server/src/config';
-import { openDatabase, type DatabaseHandle } from '../server/src/platform/db/database';
+import { loadConfig } from '../server/src/config';
 import { migrateToLatest } from '../server/src/platform/db/migrator';
 import { systemActor } from '../server/src/platform/auth/principal';
+import { freshDatabase } from './database';
 
 export interface HttpBenchOptions {
   durationS: number;
@@ -41,40 +40,6 @@ interface Measurement {
 }
 
 const HOST = '127.0.0.1'; // loopback only: nothing here is reachable from another machine
-
-/** A fresh database for the Omnis side: a SQLite file in a temp dir, or a new PostgreSQL schema. */
-async function freshDatabase(
-  dataDir: string,
-  databaseUrl: string | undefined,
-): Promise<{ handle: DatabaseHandle; description: string; dispose(): Promise<void> }> {
-  if (!databaseUrl) {
-    const handle = await openDatabase({ dataDir });
-    return { handle, description: `SQLite, ${handle.location}`, dispose: () => handle.close() };
-  }
-  const schema = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
-  try {
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new Error(`Cannot prepare a schema on PostgreSQL at ${maskUrl(databaseUrl)} (${reason}).`);
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const handle = await openDatabase({ databaseUrl, dataDir, pgSchema: schema });
-  return {
-    handle,
-    description: `PostgreSQL, ${maskUrl(databaseUrl)} (schema ${schema})`,
-    async dispose() {
-      await handle.close();
-      const cleanup = new pg.Client({ connectionString: databaseUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop schema ${schema} cascade`);
-      await cleanup.end();
-    },
-  };
-}
 
 /**
  * Omnis as `omnis start` runs it (workers on, logger off), with one staff user signed in over HTTP; the

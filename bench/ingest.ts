@@ -4,54 +4,22 @@
  * same rows into the same database in the same run — so the figure says what checking, dedup, resolution and
  * HTTP cost on top of writing the rows.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import pg from 'pg';
 import { buildApp, type OmnisApp } from '../server/src/app';
-import { loadConfig, maskUrl } from '../server/src/config';
-import { openDatabase, type DatabaseHandle } from '../server/src/platform/db/database';
+import { loadConfig } from '../server/src/config';
 import { migrateToLatest } from '../server/src/platform/db/migrator';
 import { systemActor } from '../server/src/platform/auth/principal';
 import type { HttpBenchOptions } from './http';
+import { freshDatabase } from './database';
 
 const HOST = '127.0.0.1'; // loopback only
 const EVENTS = 100_000;
 const BATCH = 100;
 const USERS = 10_000;
 const IDENTIFY_SHARE = 0.2;
-
-async function freshDatabase(dataDir: string, databaseUrl: string | undefined) {
-  if (!databaseUrl) {
-    const handle = await openDatabase({ dataDir });
-    return { handle, description: `SQLite, ${handle.location}`, dispose: () => handle.close() };
-  }
-  const schema = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
-  try {
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new Error(`Cannot prepare a schema on PostgreSQL at ${maskUrl(databaseUrl)} (${reason}).`);
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const handle: DatabaseHandle = await openDatabase({ databaseUrl, dataDir, pgSchema: schema });
-  return {
-    handle,
-    description: `PostgreSQL, ${maskUrl(databaseUrl)} (schema ${schema})`,
-    async dispose() {
-      await handle.close();
-      const cleanup = new pg.Client({ connectionString: databaseUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop schema ${schema} cascade`);
-      await cleanup.end();
-    },
-  };
-}
 
 /** A deterministic pseudo-random sequence, so two runs send the same events. */
 function random(seed: number): () => number {

@@ -8,6 +8,7 @@ import { RequireAuth } from './components/require-auth';
 import { AnalyticsPage } from './pages/analytics/analytics-page';
 import { CampaignsPage } from './pages/campaigns/campaigns-page';
 import { CatalogPage } from './pages/catalog/catalog-page';
+import { CustomerDetailPage } from './pages/customers/customer-detail-page';
 import { CustomersPage } from './pages/customers/customers-page';
 import { InboxPage } from './pages/inbox/inbox-page';
 import { InventoryPage } from './pages/inventory/inventory-page';
@@ -33,6 +34,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/customers" replace /> },
           { path: 'customers', element: <CustomersPage /> },
+          { path: 'customers/:id', element: <CustomerDetailPage /> },
           { path: 'inbox', element: <InboxPage /> },
           { path: 'catalog', element: <CatalogPage /> },
           { path: 'inventory', element: <InventoryPage /> },

@@ -105,6 +105,10 @@ const cyrillic: Record<string, string> = {
   ю: 'yu',
   я: 'ya',
 };
+const russianWomen = new Set(['Анна', 'Мария', 'Екатерина', 'Ольга', 'Наталья']);
+const surnameFor = (lang: string, first: string, last: string) =>
+  lang === 'ru' && russianWomen.has(first) ? `${last}а` : last;
+
 const mailDomains = [
   'gmail.example',
   'outlook.example',
@@ -186,7 +190,7 @@ export async function seedDemoCustomers(
   for (let i = 0; i < count; i++) {
     const lang = rand() < 0.7 ? 'es' : rand() < 0.6 ? 'ru' : 'en';
     const first = pick(firstNames[lang]);
-    const last = pick(lastNames[lang]);
+    const last = surnameFor(lang, first, pick(lastNames[lang]));
     const email = `${ascii(first)}.${ascii(last)}${i}@${pick(mailDomains)}`;
     const phone = `+346${String(10_000_000 + Math.floor(rand() * 89_999_999)).slice(0, 8)}`;
     const seenAt = now - Math.floor(rand() * 365) * day;
