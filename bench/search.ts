@@ -21,17 +21,17 @@ import {
   type RootOperationNode,
   type UnknownRow,
 } from 'kysely';
-import pg from 'pg';
 import { buildApp, type OmnisApp } from '../server/src/app';
-import { loadConfig, maskUrl } from '../server/src/config';
+import { loadConfig } from '../server/src/config';
 import { encodeBool, encodeJson } from '../server/src/platform/db/codecs';
 import type { Dialect } from '../server/src/platform/db/columns';
-import { openDatabase, type DatabaseHandle, type Db } from '../server/src/platform/db/database';
+import type { Db } from '../server/src/platform/db/database';
 import { migrateToLatest } from '../server/src/platform/db/migrator';
 import { systemActor } from '../server/src/platform/auth/principal';
 import { newId } from '../server/src/platform/ids';
 import { createCustomersService, type Customer, type CustomersTables } from '../server/src/modules/customers';
 import type { HttpBenchOptions } from './http';
+import { freshDatabase } from './database';
 
 export interface SearchBenchOptions extends HttpBenchOptions {
   /** How many profiles to load before measuring (default 1,000,000). */
@@ -218,39 +218,6 @@ async function loadProfiles(
     report(done, done + identifiers, performance.now() - started);
   }
   return { customers: total, identifiers, ms: performance.now() - started, samples };
-}
-
-async function freshDatabase(
-  dataDir: string,
-  databaseUrl: string | undefined,
-): Promise<{ handle: DatabaseHandle; description: string; dispose(): Promise<void> }> {
-  if (!databaseUrl) {
-    const handle = await openDatabase({ dataDir });
-    return { handle, description: `SQLite, ${handle.location}`, dispose: () => handle.close() };
-  }
-  const schema = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
-  try {
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new Error(`Cannot prepare a schema on PostgreSQL at ${maskUrl(databaseUrl)} (${reason}).`);
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const handle = await openDatabase({ databaseUrl, dataDir, pgSchema: schema });
-  return {
-    handle,
-    description: `PostgreSQL, ${maskUrl(databaseUrl)} (schema ${schema})`,
-    async dispose() {
-      await handle.close();
-      const cleanup = new pg.Client({ connectionString: databaseUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop schema ${schema} cascade`);
-      await cleanup.end();
-    },
-  };
 }
 
 /** One kind of search: what is typed into the box, and how to tell a right answer from a wrong one. */
@@ -643,7 +610,7 @@ export const searchBenchmark = {
       }
       out(
         scans
-          ? `\n${scans} full scan(s) in the plans above. A walk of the status index visits profiles newest first and ` +
+          ? `\n${scans} full scan(s) in the plans above. A walk of customers in id order (status index or primary key) visits profiles newest first and ` +
               'stops at the page’s last match: quick when matches are everywhere (a common name prefix), every ' +
               'profile when there is one match (an email, a phone) or none.\n'
           : '\nEvery search reaches its rows through an index: no full scan.\n',
@@ -664,8 +631,8 @@ export const searchBenchmark = {
       results.push(raw);
       out(`\n${table(results)}\n`);
       out(
-        `Search by email over HTTP runs at ${(results[0]!.perSecond / raw.perSecond).toFixed(3)}× the raw lookup rate ` +
-          `(${(raw.perSecond / results[0]!.perSecond).toFixed(1)}× fewer per second); every request also writes an audit entry.`,
+        `Search by email over HTTP answers ${num(results[0]!.perSecond, 1)} requests/s against ${num(raw.perSecond)} raw lookups/s ` +
+          `(${num(raw.perSecond / Math.max(results[0]!.perSecond, 0.001))}× fewer); every request also writes an audit entry.`,
       );
     } finally {
       await omnis?.app.close().catch(() => undefined);

@@ -60,22 +60,34 @@ export function createCustomersService(deps: {
             // not an email or phone: the raw text still matches other identifier types and names
           }
         }
-        const byIdentifier = db
+        // An identifier is an exact, indexed lookup: when it hits, that is the answer. Only otherwise are names
+        // searched — OR-ing both made the database walk every profile to find one email.
+        const byIdentifier = await db
           .selectFrom('customer_identifiers')
           .select('customer_id')
-          .where('value', 'in', [...values]);
-        const lower = q.toLowerCase();
-        query = query.where((eb) => {
-          const startsWith = (column: 'first_name' | 'last_name') =>
-            deps.dialect === 'postgres'
-              ? eb(eb.fn('lower', [column]), 'like', `${lower.replace(/[%_\\]/g, '\\$&')}%`)
+          .where('value', 'in', [...values])
+          .execute();
+        if (byIdentifier.length > 0) {
+          query = query.where('id', 'in', [...new Set(byIdentifier.map((r) => r.customer_id))]);
+        } else {
+          const lower = q.toLowerCase();
+          const startingWith = (column: 'first_name' | 'last_name') => {
+            const ids = db.selectFrom('customers').select('id');
+            return deps.dialect === 'postgres'
+              ? ids.where((eb) =>
+                  eb(eb.fn('lower', [column]), 'like', `${lower.replace(/[%_\\]/g, '\\$&')}%`),
+                )
               : // SQLite's LIKE cannot use an expression index; a range on lower(x) can (BINARY order).
-                eb.and([
-                  eb(eb.fn('lower', [column]), '>=', lower),
-                  eb(eb.fn('lower', [column]), '<', `${lower}\uffff`),
-                ]);
-          return eb.or([eb('id', 'in', byIdentifier), startsWith('first_name'), startsWith('last_name')]);
-        });
+                ids.where((eb) =>
+                  eb.and([
+                    eb(eb.fn('lower', [column]), '>=', lower),
+                    eb(eb.fn('lower', [column]), '<', `${lower}\uffff`),
+                  ]),
+                );
+          };
+          // Each side is served by its own index; the union gives the page its ids.
+          query = query.where('id', 'in', startingWith('first_name').union(startingWith('last_name')));
+        }
       }
       const page = await paginate(query, 'id', filter, (row) => row);
       const identifiers = await identifiersOf(
