@@ -53,6 +53,22 @@ const KIND_COLORS: Record<string, string> = {
   feedback: 'yellow',
 };
 
+/**
+ * What happened, in the reader's language: tracking page/screen/group/alias and known event types have a
+ * message; a tracked event's own name (chosen by the business) and unknown types show as the server sent them.
+ */
+export function entrySummary(entry: TimelineEntry): string {
+  const key = entry.source === 'event' ? entry.type.replace(/\./g, '_') : entry.kind;
+  if (entry.source === 'tracking' && entry.kind === 'track') return entry.summary;
+  const name = entry.source === 'tracking' && entry.type !== entry.kind ? entry.type : '';
+  return i18n
+    .t(`customers.timeline.summaries.${key}` as 'customers.timeline.summaries.page', {
+      name,
+      defaultValue: entry.summary,
+    })
+    .trim();
+}
+
 export function kindLabel(kind: string): string {
   return i18n.t(`customers.timeline.kinds.${kind}` as 'customers.timeline.kinds.track', {
     defaultValue: kind,
@@ -162,7 +178,7 @@ function TimelineItem({ entry, channels }: { entry: TimelineEntry; channels: Map
             {kindLabel(entry.kind)}
           </Badge>
           <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }} data-testid="timeline-entry-summary">
-            {entry.summary}
+            {entrySummary(entry)}
           </Text>
         </Group>
         <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
