@@ -14,6 +14,7 @@ import { migrateToLatest } from '../server/src/platform/db/migrator';
 import { systemActor } from '../server/src/platform/auth/principal';
 import type { HttpBenchOptions } from './http';
 import { freshDatabase } from './database';
+import { seededRandom } from '../server/src/demo/prng';
 
 const HOST = '127.0.0.1'; // loopback only
 const EVENTS = 100_000;
@@ -21,23 +22,12 @@ const BATCH = 100;
 const USERS = 10_000;
 const IDENTIFY_SHARE = 0.2;
 
-/** A deterministic pseudo-random sequence, so two runs send the same events. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * The request bodies, serialized before the clock starts: ~20% identify (userId, anonymousId, email, name) and
  * the rest track calls by userId or anonymousId, for a pool of USERS people.
  */
 function batches(start: number): string[] {
-  const next = random(42);
+  const next = seededRandom(42);
   const out: string[] = [];
   const pages = ['Home', 'Product', 'Cart', 'Checkout'];
   for (let b = 0; b < EVENTS / BATCH; b++) {

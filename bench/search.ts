@@ -32,6 +32,7 @@ import { newId } from '../server/src/platform/ids';
 import { createCustomersService, type Customer, type CustomersTables } from '../server/src/modules/customers';
 import type { HttpBenchOptions } from './http';
 import { freshDatabase } from './database';
+import { seededRandom } from '../server/src/demo/prng';
 
 export interface SearchBenchOptions extends HttpBenchOptions {
   /** How many profiles to load before measuring (default 1,000,000). */
@@ -86,17 +87,6 @@ const CITIES = [
   ['Málaga', '29015'],
 ] as const;
 
-/** A deterministic pseudo-random sequence (mulberry32), so two runs load the same profiles. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const pick = <T>(next: () => number, list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
 const ascii = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
@@ -144,7 +134,7 @@ async function loadProfiles(
   db: Db,
   total: number,
 ): Promise<{ customers: number; identifiers: number; ms: number; samples: Sample[] }> {
-  const next = random(20_261_122);
+  const next = seededRandom(20_261_122);
   const report = progressReporter(total);
   const now = Date.now();
   const threeYears = 3 * 365 * 86_400_000;

@@ -7,6 +7,7 @@
  */
 import { systemActor } from '../platform/auth/principal';
 import type { IdentityService } from '../modules/customers';
+import { seededRandom } from './prng';
 
 const firstNames = {
   es: [
@@ -117,18 +118,6 @@ const mailDomains = [
   'proton.example',
 ];
 
-/** Small deterministic PRNG (mulberry32), so every demo database has the same people. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function ascii(text: string): string {
   return [...text.toLowerCase()].map((c) => cyrillic[c] ?? latin[c] ?? c).join('');
 }
@@ -159,7 +148,7 @@ export async function seedDemoCustomers(
   count = 2000,
   progress: (line: string) => void = () => undefined,
 ): Promise<DemoCustomersResult> {
-  const rand = random(20261122);
+  const rand = seededRandom(20261122);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const day = 86_400_000;
   const now = Date.now();
