@@ -23,9 +23,9 @@ import { AppError, notFound } from '../../platform/errors';
 import { decodeBool, decodeJson, encodeBool, encodeJson } from '../../platform/db/codecs';
 import type { Dialect } from '../../platform/db/columns';
 import type { Db } from '../../platform/db/database';
-import { inTransaction, type DbOrTrx, type Trx } from '../../platform/db/transaction';
+import { inTransaction, inTransactionWithRetry, type DbOrTrx, type Trx } from '../../platform/db/transaction';
 import { newId } from '../../platform/ids';
-import { isUniqueViolation } from '../../platform/db/errors';
+import { ConcurrentChangeError } from '../../platform/db/errors';
 import { suppressedAmong } from './suppression';
 import type { Actor } from '../../platform/auth/principal';
 import type { EventBus } from '../../platform/events/outbox';
@@ -352,11 +352,11 @@ export function createIdentityService(deps: {
       );
       const byId = new Map(locked.map((r) => [r.id, r]));
       const survivor = byId.get(candidates[0]!.customer.id)!;
-      if (survivor.status !== 'active') throw new RetryResolution(); // merged by a concurrent request meanwhile
+      if (survivor.status !== 'active') throw new ConcurrentChangeError(); // merged by a concurrent request meanwhile
       survivorId = survivor.id;
       for (const candidate of candidates.slice(1)) {
         const loser = byId.get(candidate.customer.id);
-        if (!loser || loser.status !== 'active') throw new RetryResolution();
+        if (!loser || loser.status !== 'active') throw new ConcurrentChangeError();
         const [survivorIds, loserIds] = [
           await identifiersOf(trx, [survivor.id]),
           await identifiersOf(trx, [loser.id]),
@@ -537,14 +537,7 @@ export function createIdentityService(deps: {
       given = await withoutSuppressed(db, given);
       // Two requests racing to create the same identifier: the unique index refuses one, which then retries
       // and finds the profile the other created.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await inTransaction(db, (t) => resolveOnce(t, input, given));
-        } catch (err) {
-          if (attempt < 4 && (err instanceof RetryResolution || isUniqueViolation(err))) continue;
-          throw err;
-        }
-      }
+      return inTransactionWithRetry(db, (t) => resolveOnce(t, input, given));
     },
 
     /**
@@ -655,5 +648,3 @@ export function createIdentityService(deps: {
 }
 
 export type IdentityService = ReturnType<typeof createIdentityService>;
-
-class RetryResolution extends Error {}

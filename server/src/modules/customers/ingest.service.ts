@@ -11,7 +11,7 @@
 import type { Insertable } from 'kysely';
 import { encodeJson } from '../../platform/db/codecs';
 import type { Db } from '../../platform/db/database';
-import { inTransaction, type Trx } from '../../platform/db/transaction';
+import { inTransactionWithRetry, type Trx } from '../../platform/db/transaction';
 import type { FieldError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { Actor } from '../../platform/auth/principal';
@@ -212,15 +212,7 @@ export function createIngestService(deps: {
       if (events.length) {
         // Concurrent batches on PostgreSQL may race for the same new identifier or lock profiles in another
         // order; the loser rolls back whole and runs again, finding what the winner stored.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            accepted = await inTransaction(db, (trx) => store(trx, events, facts, options));
-            break;
-          } catch (err) {
-            if (attempt < RETRIES && isRetryable(err)) continue;
-            throw err;
-          }
-        }
+        accepted = await inTransactionWithRetry(db, (trx) => store(trx, events, facts, options), RETRIES);
       }
       return { accepted, duplicates: valid.length - accepted, failed };
     },
@@ -252,15 +244,4 @@ function rowOf(
     sent_at: e.sentAt,
     received_at: receivedAt,
   };
-}
-
-/** Unique violations, deadlocks, serialization failures, and a profile merged away under a resolution. */
-function isRetryable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; constructor?: { name?: string } };
-  return (
-    e.code === '23505' ||
-    e.code === '40P01' ||
-    e.code === '40001' ||
-    e.constructor?.name === 'RetryResolution'
-  );
 }

@@ -18,3 +18,17 @@ export function isUniqueViolation(error: unknown, target?: UniqueTarget): boolea
   if (e.code !== 'SQLITE_CONSTRAINT_UNIQUE') return false;
   return !target || (typeof e.message === 'string' && e.message.includes(target.column));
 }
+
+/** Thrown by a unit of work that found its inputs changed by a concurrent transaction: run it again. */
+export class ConcurrentChangeError extends Error {}
+
+/**
+ * Whether a failed transaction raced another and would succeed if run again: a unique index refusing a row the
+ * other just wrote, a PostgreSQL deadlock (40P01) or serialization failure (40001), or ConcurrentChangeError.
+ */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    error instanceof ConcurrentChangeError || isUniqueViolation(error) || code === '40P01' || code === '40001'
+  );
+}

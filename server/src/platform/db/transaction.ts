@@ -5,6 +5,7 @@
 import type { Transaction } from 'kysely';
 import type { Db } from './database';
 import type { Database } from './schema';
+import { isRetryableConflict } from './errors';
 
 export type Trx = Transaction<Database>;
 /** Repository functions accept either the database or an open transaction. */
@@ -52,4 +53,23 @@ export function beforeCommit(db: DbOrTrx, fn: () => Promise<void>): boolean {
   if (!hooks) return false;
   hooks.push(fn);
   return true;
+}
+
+/**
+ * inTransaction, run again (up to `attempts` times in all) when it lost a race with a concurrent transaction:
+ * the retry rolls back whole and finds what the winner stored.
+ */
+export async function inTransactionWithRetry<T>(
+  db: Db,
+  fn: (trx: Trx) => Promise<T>,
+  attempts = 4,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await inTransaction(db, fn);
+    } catch (err) {
+      if (attempt < attempts && isRetryableConflict(err)) continue;
+      throw err;
+    }
+  }
 }
