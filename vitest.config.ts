@@ -24,6 +24,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // Screens load their data after they render; a loaded CI machine may take seconds.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

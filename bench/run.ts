@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { httpBenchmark, type HttpBenchOptions } from './http';
 import { ingestBenchmark } from './ingest';
+import { inventoryBenchmark } from './inventory';
 import { searchBenchmark, type SearchBenchOptions } from './search';
 
 interface Benchmark {
@@ -17,6 +18,7 @@ interface Benchmark {
 const benchmarks: Record<string, Benchmark> = {
   http: httpBenchmark,
   ingest: ingestBenchmark,
+  inventory: inventoryBenchmark,
   search: searchBenchmark,
 };
 
@@ -30,7 +32,7 @@ ${Object.entries(benchmarks)
 Flags:
   --duration <s>        seconds measured per target (default 10)
   --warmup <s>          seconds of discarded load before each measurement (default 2)
-  --connections <n>     concurrent connections (default 50; ingest: 4)
+  --connections <n>     concurrent connections (default 50; ingest: 4; inventory: 64 reserving clients)
   --database-url <url>  run Omnis on PostgreSQL, in a fresh schema dropped afterwards
                         (env OMNIS_BENCH_DATABASE_URL; default SQLite in a temporary directory)
   --profiles <n>        search: customer profiles loaded before measuring (default 1000000)

@@ -1,7 +1,7 @@
 /**
  * Customers in a real browser against a real server started from the CLI with demo data: an owner adds a
  * customer, finds her by her phone written another way, reads her 360 (identifiers, timeline, consent), merges
- * a duplicate through the preview (and sees the rules refuse a wrong one), unmerges it from the identity log,
+ * a duplicate through the server's preview (and sees the rules refuse a wrong one before trying), unmerges it from the identity log,
  * downloads her data export and erases her behind a typed confirmation. The 360 is also seen in Spanish and
  * Russian.
  */
@@ -159,7 +159,7 @@ describe('customers', () => {
     expect((await search('+34 612 34 56 78')).map((c) => c.id)).toEqual([anaId]);
     const row = page.locator(`[data-testid="customer-row"][data-customer-id="${anaId}"]`);
     await row.waitFor();
-    await expect(page.getByTestId('customer-row').count()).resolves.toBe(1);
+    await expect.poll(() => page.getByTestId('customer-row').count()).toBe(1);
     await screenshot(page, 'customers-search-phone');
     await row.getByTestId('customer-row-link').click();
     await page.waitForURL(new RegExp(`/customers/${anaId}$`));
@@ -211,12 +211,28 @@ describe('customers', () => {
     await page.getByTestId('customer-merge-button').click();
     const modal = page.getByTestId('merge-modal');
     await modal.getByTestId('merge-search').fill('LC-20931');
+    // The outcome is the server's dry run of the merge, not a guess made in the browser.
+    const previewed = page.waitForResponse((r) =>
+      r.url().includes(`/v1/customers/${anaId}/merge-preview?merge_id=${duplicateId}`),
+    );
     await modal.locator(`[data-testid="merge-candidate"][data-customer-id="${duplicateId}"]`).click();
-    await modal.getByTestId('merge-preview').waitFor();
+    const preview = (await (await previewed).json()) as {
+      allowed: boolean;
+      identifiers_moved: unknown[];
+      result: { identifiers: unknown[] };
+    };
+    expect(preview).toMatchObject({ allowed: true });
+    await modal.getByTestId('merge-outcome').waitFor();
     const outcome = await modal.getByTestId('merge-outcome').textContent();
     expect(outcome).toContain(DUPLICATE_EMAIL);
     expect(outcome).toContain(ANA_EMAIL);
-    await expect(modal.getByTestId('merge-outcome-identifier').count()).resolves.toBe(6); // 3 + 3
+    await expect
+      .poll(() => modal.getByTestId('merge-outcome-identifier').count())
+      .toBe(preview.result.identifiers.length);
+    expect(preview.result.identifiers).toHaveLength(6); // 3 + 3
+    await expect(modal.getByTestId('merge-outcome-moves').textContent()).resolves.toBe(
+      '3 identifiers move to this customer',
+    );
     await screenshot(page, 'customer-merge-preview');
     await modal.getByTestId('merge-confirm').click();
     await modal.waitFor({ state: 'detached' });
@@ -225,10 +241,13 @@ describe('customers', () => {
     await page.getByTestId('customer-merge-button').click();
     await modal.getByTestId('merge-search').fill('anna.petrova@example.org');
     await modal.locator(`[data-testid="merge-candidate"][data-customer-id="${strangerId}"]`).click();
-    await modal.getByTestId('merge-confirm').click();
+    // The server's preview already knows the rules refuse it: the reason shows before any click.
     await modal.getByTestId('merge-refused').waitFor();
-    expect(await modal.getByTestId('merge-refused').textContent()).toMatch(/should not be merged/i);
+    expect(await modal.getByTestId('merge-refused').textContent()).toMatch(/different verified external_id/i);
     expect(await modal.getByTestId('merge-confirm').isDisabled()).toBe(true);
+    await modal.getByTestId('merge-force').check();
+    expect(await modal.getByTestId('merge-confirm').isDisabled()).toBe(false);
+    await modal.getByTestId('merge-force').uncheck();
     await screenshot(page, 'customer-merge-refused');
     await page.keyboard.press('Escape');
     await modal.waitFor({ state: 'detached' });
@@ -250,7 +269,7 @@ describe('customers', () => {
     await page
       .locator(`[data-testid="customer-identifier-value"]:text-is("${DUPLICATE_EMAIL}")`)
       .waitFor({ state: 'detached' });
-    await expect(page.getByTestId('identity-log-unmerge').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('identity-log-unmerge').count()).toBe(0);
     await screenshot(page, 'customer-identity-log');
     const restored = await api<{ id: string; merged_from: string | null }>(
       'GET',

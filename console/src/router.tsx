@@ -1,6 +1,6 @@
 /**
- * @module The console's routes. Everything but /signin needs a session; the server answers unknown GET paths
- * with index.html, so every route here can be opened directly.
+ * @module The console's routes. Everything but /signin and a customer's /preferences needs a session; the
+ * server answers unknown GET paths with index.html, so every route here can be opened directly.
  */
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './components/app-layout';
@@ -8,13 +8,26 @@ import { RequireAuth } from './components/require-auth';
 import { AnalyticsPage } from './pages/analytics/analytics-page';
 import { CampaignsPage } from './pages/campaigns/campaigns-page';
 import { CatalogPage } from './pages/catalog/catalog-page';
+import { PriceListsPage } from './pages/catalog/price-lists-page';
+import { ProductEditorPage } from './pages/catalog/product-editor-page';
+import { PromotionsPage } from './pages/catalog/promotions-page';
 import { CustomerDetailPage } from './pages/customers/customer-detail-page';
 import { CustomersPage } from './pages/customers/customers-page';
+import { PrivacyRequestsPage } from './pages/customers/privacy-requests-page';
 import { InboxPage } from './pages/inbox/inbox-page';
+import { AvailabilityPage } from './pages/inventory/availability-page';
 import { InventoryPage } from './pages/inventory/inventory-page';
+import { LedgerPage } from './pages/inventory/ledger-page';
+import { LocationsPage } from './pages/inventory/locations-page';
+import { ReservationsPage } from './pages/inventory/reservations-page';
+import { TransfersPage } from './pages/inventory/transfers-page';
 import { NotFoundPage } from './pages/not-found/not-found-page';
 import { OrdersPage } from './pages/orders/orders-page';
 import { PosPage } from './pages/pos/pos-page';
+import { PreferencesPage } from './pages/preferences/preferences-page';
+import { SegmentDetailPage } from './pages/segments/segment-detail-page';
+import { SegmentEditorPage } from './pages/segments/segment-editor-page';
+import { SegmentsPage } from './pages/segments/segments-page';
 import { ApiKeysPage } from './pages/settings/api-keys/api-keys-page';
 import { AuditPage } from './pages/settings/audit/audit-page';
 import { ChannelsPage } from './pages/settings/channels/channels-page';
@@ -26,6 +39,8 @@ import { SignInPage } from './pages/signin/signin-page';
 
 export const router = createBrowserRouter([
   { path: '/signin', element: <SignInPage /> },
+  // A customer's page, opened from a link in a message: the link's token, not a staff session, opens it.
+  { path: '/preferences', element: <PreferencesPage /> },
   {
     element: <RequireAuth />,
     children: [
@@ -34,10 +49,24 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/customers" replace /> },
           { path: 'customers', element: <CustomersPage /> },
+          // A static segment outranks `:id` in react-router, so this never opens as a customer id.
+          { path: 'customers/privacy-requests', element: <PrivacyRequestsPage /> },
           { path: 'customers/:id', element: <CustomerDetailPage /> },
+          { path: 'segments', element: <SegmentsPage /> },
+          { path: 'segments/new', element: <SegmentEditorPage /> },
+          { path: 'segments/:id', element: <SegmentDetailPage /> },
+          { path: 'segments/:id/edit', element: <SegmentEditorPage /> },
           { path: 'inbox', element: <InboxPage /> },
           { path: 'catalog', element: <CatalogPage /> },
+          { path: 'catalog/products/:id', element: <ProductEditorPage /> },
+          { path: 'catalog/price-lists', element: <PriceListsPage /> },
+          { path: 'catalog/promotions', element: <PromotionsPage /> },
           { path: 'inventory', element: <InventoryPage /> },
+          { path: 'inventory/locations', element: <LocationsPage /> },
+          { path: 'inventory/availability', element: <AvailabilityPage /> },
+          { path: 'inventory/reservations', element: <ReservationsPage /> },
+          { path: 'inventory/transfers', element: <TransfersPage /> },
+          { path: 'inventory/ledger', element: <LedgerPage /> },
           { path: 'orders', element: <OrdersPage /> },
           { path: 'pos', element: <PosPage /> },
           { path: 'campaigns', element: <CampaignsPage /> },

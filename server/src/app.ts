@@ -64,15 +64,55 @@ import {
   createSegmentsService,
   segmentsRoutes,
   segmentsPrivacyHandler,
+  createAccessTokens,
+  createSelfService,
+  selfServicePrivacyHandler,
+  selfServiceRoutes,
+  selfServiceStaffRoutes,
 } from './modules/customers';
 import { platformNoCustomerData, platformPrivacyHandler } from './platform/privacy/platform.privacy';
 import type { PrivacyHandler } from './platform/privacy/privacy';
 import {
+  availabilityRoutes,
+  createAllocationService,
+  createAvailabilityService,
   createLocationsService,
+  createReservationsService,
+  createSourcingService,
+  createStockService,
+  createTransfersService,
   inventoryEventTypes,
   inventoryNoCustomerData,
   locationsRoutes,
+  reservationsRoutes,
+  stockRoutes,
+  exportStockCsv,
+  importStockCsv,
+  transfersRoutes,
 } from './modules/inventory';
+import {
+  catalogEventTypes,
+  catalogNoCustomerData,
+  catalogRoutes,
+  createCatalogService,
+} from './modules/catalog';
+import {
+  createPricesService,
+  createPromotionsService,
+  pricesRoutes,
+  pricingLookups,
+  promotionsPrivacyHandler,
+  promotionsRoutes,
+  createFeedService,
+  feedRoutes,
+  csvRoutes,
+  exportPricesCsv,
+  exportProductsCsv,
+  importPricesCsv,
+  importProductsCsv,
+  variantsBySku,
+  type CsvService,
+} from './modules/catalog';
 
 export interface BuildOptions {
   /** An already open (and migrated) database; otherwise one is opened from config. */
@@ -171,6 +211,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
             description:
               'Segment tracking: the write key (a pk_… publishable key) as user name, empty password',
           },
+          customerToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Customer-Token',
+            description: 'Self-service: the ctk_… token from a customer’s preference link (/store/v1/me…)',
+          },
         },
       },
       security: [{ bearer: [] }],
@@ -188,6 +234,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     ...channelsEventTypes,
     ...inventoryEventTypes,
     ...customersEventTypes,
+    ...catalogEventTypes,
   ];
   const events = createEventBus(dialect);
   const channels = createChannelsService({ db, events });
@@ -202,6 +249,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     consentPrivacyHandler,
     trackingPrivacyHandler,
     segmentsPrivacyHandler,
+    selfServicePrivacyHandler,
+    promotionsPrivacyHandler,
   ];
   const privacy = createCustomerPrivacyService({ db, events, handlers: privacyHandlers });
   const retention = createRetention({ db, privacy, config });
@@ -211,8 +260,88 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     confirmationTtlMs: config.consentConfirmationTtlMs,
     channelExists: channels.channelExists,
   });
+  const accessTokens = createAccessTokens({
+    db,
+    events,
+    ttlMs: config.customerTokenTtlMs,
+    publicUrl: () => config.publicUrl ?? `http://localhost:${listeningPort(app) ?? config.port}`,
+    channelExists: channels.channelExists,
+  });
+  const selfService = createSelfService({ db, events, tokens: accessTokens, customers, consent, privacy });
   const segments = createSegmentsService({ db, dialect, events, listChannels: channels.listChannels });
   const locations = createLocationsService({ db, events, channelExists: channels.channelExists });
+  const stock = createStockService({ db, events, channelExists: channels.channelExists });
+  const allocations = createAllocationService({ db, events, channelExists: channels.channelExists });
+  const availability = createAvailabilityService({ db, shipTransitDays: config.shipTransitDays });
+  const sourcing = createSourcingService({ db, shipTransitDays: config.shipTransitDays });
+  const reservations = createReservationsService({
+    db,
+    events,
+    sourcing,
+    channelExists: channels.channelExists,
+    ttlMs: config.reservationTtlMs,
+    batchMax: config.reservationBatchMax,
+  });
+  const transfers = createTransfersService({ db, events });
+  const catalog = createCatalogService({ db, dialect, events, channelExists: channels.channelExists });
+  const pricingDeps = {
+    db,
+    events,
+    channelExists: channels.channelExists,
+    ...pricingLookups({
+      listCustomerSegments: segments.listCustomerSegments,
+      retrieveSegment: segments.retrieveSegment,
+      listChannels: channels.listChannels,
+    }),
+  };
+  const prices = createPricesService(pricingDeps);
+  const promotions = createPromotionsService({ ...pricingDeps, pricing: prices });
+  // The search's price facet is the range of what priceFor computes for the matching products.
+  catalog.setPriceFacet(prices.priceRange);
+  const feeds = createFeedService({
+    catalog,
+    prices,
+    channel: async (id) => ((await channels.channelExists(id)) ? channels.retrieveChannel(id) : null),
+    availableUnits: async (channelId, skus) =>
+      new Map(
+        (await availability.checkAvailability({ channel_id: channelId, skus })).skus.map((s) => [
+          s.sku,
+          s.available,
+        ]),
+      ),
+  });
+  const catalogDeps = { db, dialect, events, channelExists: channels.channelExists };
+  const csv: CsvService = {
+    products: {
+      import: (text, actor, opts) => importProductsCsv(catalogDeps, text, actor, opts),
+      export: () => exportProductsCsv(catalogDeps),
+      read: 'catalog:read',
+      write: 'catalog:write',
+    },
+    prices: {
+      import: (text, actor, opts) => importPricesCsv({ db, prices }, text, actor, opts),
+      export: () => exportPricesCsv({ db, prices }),
+      read: 'catalog:read',
+      write: 'catalog:write',
+    },
+    stock: {
+      import: (text, actor, opts) =>
+        importStockCsv(
+          {
+            db,
+            events,
+            channelExists: channels.channelExists,
+            knownSkus: async (skus) => new Set((await variantsBySku(db, skus)).map((v) => v.sku)),
+          },
+          text,
+          actor,
+          opts,
+        ),
+      export: () => exportStockCsv({ db }),
+      read: 'inventory:read',
+      write: 'inventory:write',
+    },
+  };
   const users = createUsersService({ db, events });
   const sessions = createSessionsService({ db, config });
   const apiKeys = createApiKeysService({ db, events, channelExists: channels.channelExists });
@@ -245,7 +374,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   });
   events.onAppended(() => dispatcher.wake());
 
-  installAuth(app, { session: sessions.authenticate, apiKey: apiKeys.authenticate });
+  installAuth(app, {
+    session: sessions.authenticate,
+    apiKey: apiKeys.authenticate,
+    customerToken: accessTokens.authenticate,
+  });
   installIdempotency(app, db, config.idempotencyTtlMs);
   installAuditHook(app, db);
   const metrics = installMetrics(app, {
@@ -277,7 +410,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(privacyRoutes({ db, privacy }));
   await app.register(consentRoutes(consent));
   await app.register(segmentsRoutes({ db, segments }));
+  await app.register(selfServiceRoutes({ db, selfService, tokens: accessTokens }));
+  await app.register(selfServiceStaffRoutes({ selfService, tokens: accessTokens }));
   await app.register(locationsRoutes(locations));
+  await app.register(stockRoutes({ stock, allocations }));
+  await app.register(reservationsRoutes(reservations));
+  await app.register(transfersRoutes(transfers));
+  await app.register(availabilityRoutes({ availability, sourcing }));
+  await app.register(catalogRoutes(catalog));
+  await app.register(pricesRoutes(prices));
+  await app.register(promotionsRoutes(promotions));
+  await app.register(feedRoutes(feeds));
+  await app.register(csvRoutes(csv));
 
   if (consoleIndex) {
     await app.register(fastifyStatic, { root: config.consoleDir, wildcard: false, index: ['index.html'] });
@@ -285,10 +429,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   let stopHousekeeping: () => void = () => undefined;
   let stopSegmentJobs: () => void = () => undefined;
+  let stopReservationExpiry: () => void = () => undefined;
   const startWorkers = () => {
     dispatcher.start();
     webhookSender.start();
     stopSegmentJobs = segments.startJobs(app.log);
+    stopReservationExpiry = reservations.startJobs(app.log, config.reservationExpiryEveryMs);
     stopHousekeeping = startHousekeeping(
       [
         sessions.purgeExpired,
@@ -304,6 +450,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.addHook('onClose', async () => {
     stopHousekeeping();
     stopSegmentJobs();
+    stopReservationExpiry();
     realtime.closeAll();
     await dispatcher.stop();
     await webhookSender.stop();
@@ -320,6 +467,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       apiKeys,
       channels,
       locations,
+      stock,
+      allocations,
+      availability,
+      sourcing,
+      reservations,
+      transfers,
+      catalog,
       webhooks,
       events,
       customers,
@@ -329,6 +483,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       consent,
       privacy,
       segments,
+      prices,
+      promotions,
+      csv,
+      accessTokens,
+      selfService,
     },
     privacyHandlers,
     retention,
@@ -338,6 +497,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       ...channelsNoCustomerData,
       ...inventoryNoCustomerData,
       ...customersNoCustomerData,
+      ...catalogNoCustomerData,
     },
     dispatcher,
     webhookSender,
@@ -360,4 +520,10 @@ function requestIds(): () => string {
 function isStaticRoute(url: string, consoleDir: string): boolean {
   if (url === '/' || url === '/*') return true;
   return existsSync(path.join(consoleDir, url));
+}
+
+/** The port the server listens on (it differs from the configured one when that is 0), or null before listen. */
+function listeningPort(app: FastifyInstance): number | null {
+  const address = app.server.address();
+  return address && typeof address === 'object' ? address.port : null;
 }

@@ -2,10 +2,11 @@
  * @module The `omnis` command: start the server, apply migrations, load demo data, create users and API keys.
  * Failures print one clear line (credentials masked) and exit with code 1 — never a stack trace.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { OmnisApp } from './app';
+import type { ImportProblem } from './modules/catalog';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { DatabaseHandle } from './platform/db/database';
 import { AppError, UserFacingError } from './platform/errors';
@@ -21,6 +22,7 @@ const lazy = {
   migrator: () => import('./platform/db/migrator'),
   principal: () => import('./platform/auth/principal'),
   secrets: () => import('./platform/auth/secrets'),
+  catalog: () => import('./modules/catalog'),
 };
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -134,6 +136,9 @@ async function start(flags: CommonFlags & { port?: number; host?: string; demo?:
     out(
       `Demo data loaded: Alba Home & Style, ${demo.channels} channels, ${demo.locations} locations, ${demo.staff.length} staff users, ${demo.customers.profiles} customer profiles (${demo.customers.merges} merged by identity resolution, ${demo.customers.conflicts} refused).`,
     );
+    out(
+      `  catalog: ${demo.catalog.products} products, ${demo.catalog.skus} SKUs, ${demo.catalog.units} units in stock; promotion code ${demo.catalog.promotionCodes.join(', ')}`,
+    );
     for (const s of demo.staff) out(`  ${s.role.padEnd(9)} ${s.email}`);
     out(`  password  ${demo.staffPassword} (all demo staff)`);
     out(`  web shop publishable key ${demo.webPublishableKey}`);
@@ -195,10 +200,15 @@ export function buildCli(): Command {
       out(
         `✔ Demo data loaded: ${result.channels} channels, ${result.locations} locations, ${result.staff.length} staff users, ${result.customers.profiles} customer profiles (${result.customers.merges} merged by identity resolution, ${result.customers.conflicts} refused).`,
       );
+      out(
+        `  catalog: ${result.catalog.products} products, ${result.catalog.skus} SKUs, ${result.catalog.units} units in stock; promotion code ${result.catalog.promotionCodes.join(', ')}`,
+      );
       out(`  password for all demo staff: ${result.staffPassword}`);
       out(`  web shop publishable key: ${result.webPublishableKey}`);
     }),
   );
+
+  addCsvCommands(program);
 
   const user = program.command('user').description('manage staff users');
   addCommonOptions(
@@ -263,6 +273,82 @@ export function buildCli(): Command {
   );
 
   return program;
+}
+
+const csvKindChoices = ['products', 'prices', 'stock'];
+
+/** `omnis import <kind> <file>` and `omnis export <kind> [file]`: the HTTP routes' functions, from a terminal. */
+function addCsvCommands(program: Command): void {
+  addCommonOptions(
+    program
+      .command('import')
+      .description(
+        'import products, prices or stock from a CSV file: every row is checked before anything is written',
+      )
+      .addArgument(new Argument('<kind>', 'what the file holds').choices(csvKindChoices))
+      .argument('<file>', 'CSV file with a header row')
+      .option(
+        '--skip-invalid',
+        'write the valid rows and report the others (default: write nothing if any is bad)',
+      )
+      .option('--report <file>', 'also write the validation report (row, column, reason) to this CSV file'),
+  ).action(
+    async (
+      kind: 'products' | 'prices' | 'stock',
+      file: string,
+      flags: CommonFlags & { skipInvalid?: boolean; report?: string },
+    ) => {
+      if (!existsSync(file)) throw new ConfigError(`File ${path.resolve(file)} does not exist.`);
+      const text = readFileSync(file, 'utf8');
+      return withServices(flags, async ({ services }) => {
+        const [{ progressBar, reportLines, writeReport }, { systemActor }] = await Promise.all([
+          lazy.catalog(),
+          lazy.principal(),
+        ]);
+        const bar = progressBar(kind, process.stderr);
+        let summary;
+        try {
+          summary = await services.csv[kind].import(text, systemActor, {
+            skipInvalid: flags.skipInvalid,
+            progress: bar,
+          });
+        } catch (err) {
+          bar.end();
+          // Only a file's validation report (problems carrying a row) is printed as a report.
+          const errors = (err instanceof AppError ? (err.details.errors ?? []) : []) as ImportProblem[];
+          if (errors.length === 0 || typeof errors[0]!.row !== 'number') throw err;
+          for (const line of reportLines(errors)) process.stderr.write(`  ${line}\n`);
+          if (flags.report) writeReport(flags.report, errors);
+          throw new UserFacingError(
+            `${errors.length} problem(s) in ${file}; nothing was written${flags.report ? ` (report in ${flags.report})` : ''}.`,
+          );
+        }
+        bar.end();
+        for (const line of reportLines(summary.errors)) process.stderr.write(`  ${line}\n`);
+        if (flags.report) writeReport(flags.report, summary.errors);
+        out(
+          `✔ Imported ${summary.written} of ${summary.rows} ${kind} row(s)${summary.skipped ? `; skipped ${summary.skipped} invalid row(s)` : ''}.`,
+        );
+      });
+    },
+  );
+
+  addCommonOptions(
+    program
+      .command('export')
+      .description('export products, prices or stock as CSV (the layout import takes)')
+      .addArgument(new Argument('<kind>', 'what to export').choices(csvKindChoices))
+      .argument('[file]', 'where to write (default: standard output)'),
+  ).action(async (kind: 'products' | 'prices' | 'stock', file: string | undefined, flags: CommonFlags) =>
+    withServices(flags, async ({ services }) => {
+      const csv = await services.csv[kind].export();
+      if (!file) return void process.stdout.write(csv);
+      writeFileSync(file, csv);
+      process.stderr.write(
+        `✔ Exported ${Math.max(0, csv.split('\n').length - 2)} ${kind} row(s) to ${file}\n`,
+      );
+    }),
+  );
 }
 
 /** One line for the user; the stack only with OMNIS_DEBUG=1. */

@@ -30,10 +30,20 @@ export const ConfigSchema = Type.Object(
     webhookTimeoutMs: Type.Integer({ minimum: 100 }),
     /** How long a double opt-in confirmation link stays valid. */
     consentConfirmationTtlMs: Type.Integer({ minimum: 60_000 }),
+    /** How long a customer's self-service link (preference centre token) opens their page. */
+    customerTokenTtlMs: Type.Integer({ minimum: 60_000 }),
     /** Allow webhook URLs on loopback and private networks (off: a key cannot probe the internal network). */
     webhookAllowPrivateTargets: Type.Boolean(),
     /** Delay before each retry of a failed webhook delivery; its length is the number of retries. */
     webhookRetryScheduleMs: Type.Array(Type.Integer({ minimum: 0 }), { minItems: 0 }),
+    /** How long a stock reservation holds its units unless confirmed (a request may ask for another TTL). */
+    reservationTtlMs: Type.Integer({ minimum: 1000 }),
+    /** Most reservations of one SKU at one location written in one transaction when they arrive together; 1 turns coalescing off. */
+    reservationBatchMax: Type.Integer({ minimum: 1, maximum: 1000 }),
+    /** How often the job releasing expired reservations runs. */
+    reservationExpiryEveryMs: Type.Integer({ minimum: 100 }),
+    /** Calendar days a parcel takes from dispatch to delivery, for ship promise dates. */
+    shipTransitDays: Type.Integer({ minimum: 0, maximum: 60 }),
     /** Directory of the built console; served at / when it exists. */
     consoleDir: Type.String(),
   },
@@ -60,9 +70,15 @@ export const defaultConfig: Static<typeof ConfigSchema> = {
   realtimeRecheckMs: 30_000, // how soon a signed-out user's open console stops receiving events
   webhookTimeoutMs: 10_000,
   consentConfirmationTtlMs: 7 * 24 * 3_600_000, // 7 days
+  // 30 days: a link in a newsletter should still work when it is read weeks later; revocable at any time.
+  customerTokenTtlMs: 30 * 24 * 3_600_000,
   webhookAllowPrivateTargets: false,
   // 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h: about 10 hours of retries, like Standard Webhooks suggests.
   webhookRetryScheduleMs: [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000],
+  reservationTtlMs: 15 * 60_000, // 15 minutes: a cart's hold on stock
+  reservationBatchMax: 256, // reservations per transaction on a hot SKU (group commit)
+  reservationExpiryEveryMs: 10_000, // 10 s: expired units return to sale within seconds
+  shipTransitDays: 2, // days in transit after dispatch
   consoleDir: path.resolve(serverRoot, '../console/dist'),
 };
 

@@ -41,6 +41,22 @@ export interface CustomerDetail extends Customer {
   merged_from: string | null;
 }
 
+/** What `POST /v1/customers/{id}/merge` would do, from the server's own merge plan (nothing is changed). */
+export interface MergePreview {
+  survivor_id: string;
+  merged_id: string;
+  /** The merge goes through without `force`. */
+  allowed: boolean;
+  /** Why the identity rules refuse it (the 409 the merge would answer); `force` overrides. */
+  conflict: string | null;
+  identifiers_moved: CustomerIdentifier[];
+  fields_filled: Partial<Record<'first_name' | 'last_name' | 'locale' | 'timezone', string>>;
+  traits_added: string[];
+  channels_added: string[];
+  /** The surviving profile as the merge would leave it. */
+  result: Customer;
+}
+
 export interface IdentifierInput {
   type: string;
   value: string;

@@ -10,6 +10,7 @@ import type {
   CustomerDetail,
   CustomerExport,
   IdentityLogEntry,
+  MergePreview,
   ResolveInput,
   ResolveResult,
 } from './customer-types';
@@ -24,6 +25,7 @@ export const customerKeys = {
   consents: (id: string) => ['customers', 'consents', id] as const,
   consentHistory: (id: string) => ['customers', 'consent-history', id] as const,
   timeline: (id: string) => ['customers', 'timeline', id] as const,
+  mergePreview: (id: string, mergeId: string) => ['customers', 'merge-preview', id, mergeId] as const,
 };
 
 const path = (id: string, rest = '') => `/v1/customers/${encodeURIComponent(id)}${rest}`;
@@ -71,6 +73,18 @@ export function useCreateCustomer() {
     mutationFn: (input: ResolveInput) =>
       request<ResolveResult>('/v1/customers', { method: 'POST', body: input }),
     onSuccess: invalidate,
+  });
+}
+
+/** The server's dry run of merging `mergeId` into `id`: the same rules as the merge, so it cannot disagree. */
+export function useMergePreview(id: string, mergeId: string | null) {
+  return useQuery({
+    queryKey: customerKeys.mergePreview(id, mergeId ?? ''),
+    queryFn: ({ signal }) =>
+      request<MergePreview>(path(id, '/merge-preview'), { query: { merge_id: mergeId }, signal }),
+    enabled: Boolean(mergeId),
+    staleTime: 0,
+    retry: false,
   });
 }
 

@@ -18,6 +18,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconBuildingWarehouse,
+  IconChartPie,
   IconCashRegister,
   IconChartBar,
   IconChevronDown,
@@ -43,7 +44,16 @@ import { LanguageSwitcher } from './language-switcher';
 import { Logo } from './logo';
 
 type NavKey =
-  'customers' | 'inbox' | 'catalog' | 'inventory' | 'orders' | 'pos' | 'campaigns' | 'analytics' | 'settings';
+  | 'customers'
+  | 'segments'
+  | 'inbox'
+  | 'catalog'
+  | 'inventory'
+  | 'orders'
+  | 'pos'
+  | 'campaigns'
+  | 'analytics'
+  | 'settings';
 
 interface NavItem {
   key: NavKey;
@@ -55,6 +65,7 @@ interface NavItem {
 
 const NAV_ITEMS: NavItem[] = [
   { key: 'customers', path: '/customers', icon: IconUsers, permission: 'customers:read' },
+  { key: 'segments', path: '/segments', icon: IconChartPie, permission: 'campaigns:read' },
   { key: 'inbox', path: '/inbox', icon: IconMessages, permission: 'conversations:read' },
   { key: 'catalog', path: '/catalog', icon: IconTags, permission: 'catalog:read' },
   { key: 'inventory', path: '/inventory', icon: IconBuildingWarehouse, permission: 'inventory:read' },

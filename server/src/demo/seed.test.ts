@@ -1,6 +1,12 @@
-/** Someone trying Omnis loads the demo retailer and finds its three stores and its warehouse as locations. */
+/**
+ * Someone trying Omnis loads the demo retailer and finds its three stores and its warehouse as locations, about
+ * 2,000 SKUs of apparel and shoes with size charts, prices, a sale and a store exception, and stock everywhere.
+ */
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { describeEachDialect } from '../../test/harness';
+import { describeEachDialect, type TestContext } from '../../test/harness';
+import { checkGtin } from '../modules/catalog';
+import { demoGtin } from './demo-catalog';
 import { seedDemo } from './seed';
 
 describeEachDialect('demo data', (t) => {
@@ -49,6 +55,97 @@ describeEachDialect('demo data', (t) => {
       expect(carmen.data[0]!.id).not.toBe(household.data[0]!.id);
       const log = await t().omnis.services.customers.identityLog(carmen.data[0]!.id, {});
       expect(log.data.map((e) => e.kind)).toContain('conflict');
+
+      await checkCatalogAndStock(t(), lines, result.catalog);
     },
   );
 });
+
+async function checkCatalogAndStock(
+  ctx: TestContext,
+  lines: string[],
+  catalog: Awaited<ReturnType<typeof seedDemo>>['catalog'],
+): Promise<void> {
+  const { db } = ctx.omnis.database;
+  const services = ctx.omnis.services;
+  // Progress reaches the terminal as the catalog loads, not only at the end.
+  expect(lines).toContain(`products ${catalog.products}/${catalog.products}`);
+  expect(lines.some((l) => l.startsWith('stock WH-GTF: '))).toBe(true);
+
+  const count = async (table: 'catalog_products' | 'catalog_variants' | 'catalog_size_charts') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select(sql<number>`count(*)`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  expect(await count('catalog_products')).toBe(catalog.products);
+  expect(await count('catalog_variants')).toBe(catalog.skus);
+  expect(catalog.skus).toBeGreaterThanOrEqual(2000);
+  expect(catalog.skus).toBeLessThan(2100);
+  expect(await count('catalog_size_charts')).toBe(4);
+
+  // Every barcode is a valid EAN-13, and every SKU has stock somewhere.
+  const variants = await db.selectFrom('catalog_variants').select(['sku', 'gtin']).execute();
+  expect(variants.filter((v) => !v.gtin || !checkGtin(v.gtin).ok)).toEqual([]);
+  const stocked = await db
+    .selectFrom('stock_levels')
+    .select('sku')
+    .where('on_hand', '>', 0)
+    .groupBy('sku')
+    .execute();
+  expect(new Set(stocked.map((r) => r.sku))).toEqual(new Set(variants.map((v) => v.sku)));
+
+  // A cashier scans the first demo barcode and finds a shirt with its size chart.
+  const scanned = await services.catalog.variants.retrieveVariantByCode(demoGtin(0));
+  expect(scanned.variant.sku).toBe('SHI-001-WHT-XS');
+  expect(scanned.product.size_chart?.rows.map((r) => r.size)).toEqual(['XS', 'S', 'M', 'L', 'XL', 'XXL']);
+  expect(scanned.product.channels.filter((c) => c.published)).toHaveLength(5);
+
+  // A shopper near Puerta del Sol asks the web shop where to collect a pair of boots today.
+  const { data: channels } = await services.channels.listChannels({});
+  const web = channels.find((c) => c.kind === 'web')!;
+  const madridStore = channels.find((c) => c.config.store_code === 'MAD01')!;
+  const boots = await db
+    .selectFrom('stock_levels')
+    .innerJoin('locations', 'locations.id', 'stock_levels.location_id')
+    .select('sku')
+    .where('locations.code', '=', 'MAD01')
+    .where('sku', 'like', 'BOT-%')
+    .where('on_hand', '>=', 4)
+    .orderBy('sku')
+    .executeTakeFirstOrThrow();
+  const availability = await services.availability.checkAvailability({
+    channel_id: web.id,
+    skus: [boots.sku],
+    near: { latitude: 40.4168, longitude: -3.7038 },
+    radius_km: 10,
+    mode: 'pickup',
+  });
+  const here = availability.skus[0]!;
+  const where = here.locations;
+  expect(where.map((l) => l.code)).toEqual(['MAD01']);
+  expect(where[0]!.distance_km).toBeLessThan(2);
+  expect(here.available).toBeGreaterThan(0);
+  expect(here.promise).not.toBeNull();
+
+  // The sale and the Madrid store price are visible as what they are.
+  const shoe = await db
+    .selectFrom('catalog_prices')
+    .innerJoin('catalog_price_lists', 'catalog_price_lists.id', 'catalog_prices.price_list_id')
+    .select('catalog_prices.variant_id')
+    .where('catalog_price_lists.name', '=', 'Madrid Fuencarral store prices')
+    .executeTakeFirstOrThrow();
+  const [inMadrid, online] = await Promise.all(
+    [madridStore.id, web.id].map((channelId) =>
+      services.prices.priceFor({ variantIds: [shoe.variant_id], currency: 'EUR', channelId }),
+    ),
+  );
+  expect(inMadrid!.data[0]!.channel_exception).toBe(true);
+  expect(inMadrid!.data[0]!.price!.amount).toBeLessThan(online!.data[0]!.price!.amount);
+  const promotions = await services.promotions.listPromotions({});
+  expect(promotions.data.map((p) => p.code)).toContain('BIENVENIDA10');
+  expect(promotions.data.some((p) => p.code === null)).toBe(true);
+}

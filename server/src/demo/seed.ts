@@ -6,6 +6,7 @@ import {
   weekdays,
   type Address,
   type CreateLocationInput,
+  type Location,
   type LocationsService,
   type OpeningHours,
   type Weekday,
@@ -16,6 +17,7 @@ import { generatePassword } from '../platform/auth/secrets';
 import type { IdentityService } from '../modules/customers';
 import { demoChannels, demoStaff, demoWarehouse } from './demo-data';
 import { seedDemoCustomers, type DemoCustomersResult } from './demo-customers';
+import { seedDemoCatalog, type DemoCatalogResult, type DemoCatalogServices } from './demo-catalog';
 
 /** What a demo store channel's config says about the store, which its location takes over. */
 interface StoreConfig {
@@ -44,6 +46,7 @@ export interface DemoSeedResult {
   staffPassword: string;
   webPublishableKey: string;
   customers: DemoCustomersResult;
+  catalog: DemoCatalogResult;
 }
 
 export class DemoNotEmptyError extends UserFacingError {}
@@ -55,7 +58,7 @@ export async function seedDemo(
     users: UsersService;
     apiKeys: ApiKeysService;
     identity: IdentityService;
-  },
+  } & DemoCatalogServices,
   progress: (line: string) => void = () => undefined,
 ): Promise<DemoSeedResult> {
   const existing = await services.channels.listChannels({ limit: 1 });
@@ -82,6 +85,16 @@ export async function seedDemo(
         timezone: store.timezone,
         opening_hours: toOpeningHours(store.opening_hours),
         channel_id: channel.id,
+        // Every store hands over click-and-collect orders, takes returns and ships online orders; Madrid also
+        // delivers the same day within 15 km when ordered before 14:00.
+        ...(store.store_code === 'MAD01'
+          ? {
+              capabilities: ['pickup', 'returns', 'ship_from_store', 'same_day'],
+              pickup_preparation_minutes: 30,
+              same_day_cutoff: '14:00',
+              same_day_radius_km: 15,
+            }
+          : { capabilities: ['pickup', 'returns', 'ship_from_store'] }),
       });
     }
     progress(`channels ${i + 1}/${demoChannels.length}: ${channel.name}`);
@@ -95,9 +108,12 @@ export async function seedDemo(
     longitude: demoWarehouse.coordinates.lng,
     timezone: demoWarehouse.timezone,
     opening_hours: demoWarehouse.opening_hours,
+    capabilities: ['ship', 'returns'],
   });
+  const created: Location[] = [];
   for (const [i, input] of locations.entries()) {
     const location = await services.locations.createLocation(input, systemActor);
+    created.push(location);
     progress(`locations ${i + 1}/${locations.length}: ${location.code} ${location.name}`);
   }
   const staffPassword = generatePassword();
@@ -119,6 +135,19 @@ export async function seedDemo(
     2000,
     progress,
   );
+  const catalog = await seedDemoCatalog(
+    services,
+    {
+      web: first('web'),
+      app: first('app'),
+      stores: created
+        .filter((l) => l.kind === 'store')
+        .map((location) => ({ channelId: location.channel_id!, location })),
+      warehouse: created.find((l) => l.kind === 'warehouse')!,
+    },
+    2000,
+    progress,
+  );
   const key = await services.apiKeys.createApiKey(
     { kind: 'publishable', name: 'Web shop (demo)', channel_id: webChannelId },
     systemActor,
@@ -130,5 +159,6 @@ export async function seedDemo(
     staffPassword,
     webPublishableKey: key.key,
     customers,
+    catalog,
   };
 }

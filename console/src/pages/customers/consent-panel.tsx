@@ -1,10 +1,23 @@
 /**
  * @module A customer's consent: the matrix of purposes × communication channels (the newest record of each,
  * coloured by status), the preferred channel and quiet hours, and the full history with its evidence in a
- * drawer.
+ * drawer. Roles that may change customers click a cell (or "Record a change") to grant, deny or withdraw, and
+ * edit the preferences.
  */
-import { Badge, Button, Drawer, Group, Paper, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { IconHistory, IconShieldCheck } from '@tabler/icons-react';
+import {
+  Badge,
+  Button,
+  Drawer,
+  Group,
+  Paper,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  Tooltip,
+  UnstyledButton,
+} from '@mantine/core';
+import { IconAdjustments, IconHistory, IconPencil, IconShieldCheck } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsentHistory, useConsents } from '../../api/consent';
@@ -20,6 +33,9 @@ import { ErrorAlert } from '../../components/error-alert';
 import { ListState, LoadMore } from '../../components/list-state';
 import i18n from '../../i18n';
 import { formatDateTime } from '../../lib/format';
+import { useCan } from '../../lib/permissions';
+import { ConsentEditModal, type ConsentTarget } from './consent-edit-modal';
+import { PreferencesModal } from './preferences-modal';
 
 export const STATUS_COLORS: Record<string, string> = {
   granted: 'teal',
@@ -45,12 +61,17 @@ const COLUMNS: Array<string | null> = [null, ...COMMUNICATION_CHANNELS];
 interface Props {
   customerId: string;
   channels: Map<string, Channel>;
+  /** The profile's time zone, which quiet hours use unless they name one. */
+  customerTimezone?: string | null;
 }
 
-export function ConsentPanel({ customerId, channels }: Props) {
+export function ConsentPanel({ customerId, channels, customerTimezone = null }: Props) {
   const { t } = useTranslation();
   const matrix = useConsents(customerId);
+  const canWrite = useCan()('customers:write');
   const [historyOpened, setHistoryOpened] = useState(false);
+  const [editing, setEditing] = useState<{ target: ConsentTarget | null } | null>(null);
+  const [prefsOpened, setPrefsOpened] = useState(false);
 
   if (matrix.isPending) {
     return (
@@ -75,15 +96,28 @@ export function ConsentPanel({ customerId, channels }: Props) {
         <Text size="sm" c="dimmed" style={{ flex: '1 1 300px' }}>
           {t('customers.consent.legend')} {t('customers.consent.noneLegend')}
         </Text>
-        <Button
-          variant="default"
-          size="xs"
-          leftSection={<IconHistory size={14} />}
-          onClick={() => setHistoryOpened(true)}
-          data-testid="consent-history-button"
-        >
-          {t('customers.consent.history')}
-        </Button>
+        <Group gap="xs">
+          {canWrite && (
+            <Button
+              size="xs"
+              variant="light"
+              leftSection={<IconPencil size={14} />}
+              onClick={() => setEditing({ target: null })}
+              data-testid="consent-record-button"
+            >
+              {t('customers.consent.editing.open')}
+            </Button>
+          )}
+          <Button
+            variant="default"
+            size="xs"
+            leftSection={<IconHistory size={14} />}
+            onClick={() => setHistoryOpened(true)}
+            data-testid="consent-history-button"
+          >
+            {t('customers.consent.history')}
+          </Button>
+        </Group>
       </Group>
       <Paper withBorder radius="md">
         <Table.ScrollContainer type="native" minWidth={860}>
@@ -123,6 +157,9 @@ export function ConsentPanel({ customerId, channels }: Props) {
                         consent={cells.get(`${purpose}|${column ?? ''}`)}
                         purpose={purpose}
                         column={column}
+                        onEdit={
+                          canWrite ? () => setEditing({ target: { purpose, channel: column } }) : undefined
+                        }
                       />
                     </Table.Td>
                   ))}
@@ -147,7 +184,7 @@ export function ConsentPanel({ customerId, channels }: Props) {
           <Text size="xs" c="dimmed">
             {t('customers.consent.quietHours')}
           </Text>
-          <Text size="sm">
+          <Text size="sm" data-testid="consent-quiet-hours">
             {preferences.quiet_hours
               ? t('customers.consent.quietHoursValue', {
                   start: preferences.quiet_hours.start,
@@ -157,7 +194,33 @@ export function ConsentPanel({ customerId, channels }: Props) {
               : t('customers.consent.none')}
           </Text>
         </Stack>
+        {canWrite && (
+          <Button
+            size="xs"
+            variant="default"
+            leftSection={<IconAdjustments size={14} />}
+            onClick={() => setPrefsOpened(true)}
+            data-testid="preferences-edit-button"
+          >
+            {t('customers.consent.prefs.open')}
+          </Button>
+        )}
       </Group>
+      <ConsentEditModal
+        opened={editing !== null}
+        customerId={customerId}
+        target={editing?.target ?? null}
+        consents={matrix.data.consents}
+        channels={channels}
+        onClose={() => setEditing(null)}
+      />
+      <PreferencesModal
+        opened={prefsOpened}
+        customerId={customerId}
+        preferences={preferences}
+        customerTimezone={customerTimezone}
+        onClose={() => setPrefsOpened(false)}
+      />
       <Drawer
         opened={historyOpened}
         onClose={() => setHistoryOpened(false)}
@@ -172,6 +235,38 @@ export function ConsentPanel({ customerId, channels }: Props) {
 }
 
 function ConsentCell({
+  consent,
+  purpose,
+  column,
+  onEdit,
+}: {
+  consent: Consent | undefined;
+  purpose: string;
+  column: string | null;
+  /** Present for roles that may record consent: the cell opens the editor. */
+  onEdit: (() => void) | undefined;
+}) {
+  const { t } = useTranslation();
+  const cell = <CellContent consent={consent} purpose={purpose} column={column} />;
+  if (!onEdit) return cell;
+  return (
+    <UnstyledButton
+      onClick={onEdit}
+      aria-label={t('customers.consent.editing.cellLabel', {
+        purpose: purposeLabel(purpose),
+        channel: column ? communicationLabel(column) : t('customers.consent.wholePurpose'),
+      })}
+      data-testid="consent-cell-edit"
+      data-purpose={purpose}
+      data-channel={column ?? ''}
+      style={{ borderRadius: 'var(--mantine-radius-sm)', padding: '2px 4px' }}
+    >
+      {cell}
+    </UnstyledButton>
+  );
+}
+
+function CellContent({
   consent,
   purpose,
   column,
@@ -216,7 +311,7 @@ function ConsentCell({
         data-purpose={purpose}
         data-channel={column ?? ''}
         data-status={consent.status}
-        style={{ cursor: 'default' }}
+        style={{ cursor: 'inherit' }}
       >
         {statusLabel(consent.status)}
       </Badge>

@@ -1,8 +1,9 @@
 /**
  * @module Customer 360: who the person is (profile, identifiers from every channel, channels used), what they
  * allowed (consent matrix and its history), everything they did (the unified timeline), how their profile was
- * assembled (identity log, with unmerge), and the privacy actions — merge with preview, export, restriction,
- * erasure. A merged-away id opens the survivor and says so.
+ * assembled (identity log, with unmerge), which segments they are in, and the privacy actions — merge with
+ * preview, export, restriction, erasure, a pending erasure request, and a preference-centre link for a message.
+ * A merged-away id opens the survivor and says so.
  */
 import {
   Alert,
@@ -21,10 +22,12 @@ import {
 } from '@mantine/core';
 import {
   IconArrowLeft,
+  IconChartPie,
   IconDownload,
   IconFingerprint,
   IconGitMerge,
   IconInfoCircle,
+  IconLink,
   IconLock,
   IconLockOpen,
   IconShieldCheck,
@@ -41,12 +44,17 @@ import { ErrorAlert } from '../../components/error-alert';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan } from '../../lib/permissions';
 import { ConsentPanel } from './consent-panel';
+import { useCustomerActionsT } from './customer-actions-i18n';
 import { customerName, useChannelMap } from './customer-display';
+import { CustomerSegmentsPanel } from './customer-segments-panel';
 import { EraseModal } from './erase-modal';
 import { IdentifiersCard, ProfileCard } from './profile-cards';
 import { IdentityLogPanel } from './identity-log-panel';
 import { MergeModal } from './merge-modal';
+import { PreferenceLinkModal } from './preference-link-modal';
+import { ErasureRequestBanner } from './privacy-requests-banner';
 import { TimelinePanel } from './timeline-panel';
+import { st } from '../segments/segments-i18n';
 
 export function CustomerDetailPage() {
   const { t } = useTranslation();
@@ -81,6 +89,7 @@ export function CustomerDetailPage() {
 
 function Customer360({ customer }: { customer: CustomerDetail }) {
   const { t } = useTranslation();
+  const { ct } = useCustomerActionsT();
   const navigate = useNavigate();
   const can = useCan();
   const channels = useChannelMap();
@@ -89,6 +98,7 @@ function Customer360({ customer }: { customer: CustomerDetail }) {
   const [mergeOpened, setMergeOpened] = useState(false);
   const [eraseOpened, setEraseOpened] = useState(false);
   const [restrictOpened, setRestrictOpened] = useState(false);
+  const [linkOpened, setLinkOpened] = useState(false);
   const name = customerName(customer);
   // The open tab lives in the URL, so it survives reloads, links and the move to the survivor after an unmerge.
   const [params, setParams] = useSearchParams();
@@ -147,6 +157,16 @@ function Customer360({ customer }: { customer: CustomerDetail }) {
           {can('customers:write') && (
             <Button
               variant="default"
+              leftSection={<IconLink size={16} />}
+              onClick={() => setLinkOpened(true)}
+              data-testid="customer-preference-link-button"
+            >
+              {ct('customerActions.link.open')}
+            </Button>
+          )}
+          {can('customers:write') && (
+            <Button
+              variant="default"
               leftSection={<IconGitMerge size={16} />}
               onClick={() => setMergeOpened(true)}
               data-testid="customer-merge-button"
@@ -163,7 +183,7 @@ function Customer360({ customer }: { customer: CustomerDetail }) {
           >
             {t('customers.export')}
           </Button>
-          {can('customers:erase') && (
+          {can('customers:restrict') && (
             <Button
               variant="default"
               leftSection={customer.restricted ? <IconLockOpen size={16} /> : <IconLock size={16} />}
@@ -187,6 +207,8 @@ function Customer360({ customer }: { customer: CustomerDetail }) {
           )}
         </Group>
       </Group>
+
+      <ErasureRequestBanner customer={customer} />
 
       {customer.merged_from && (
         <Alert
@@ -229,6 +251,13 @@ function Customer360({ customer }: { customer: CustomerDetail }) {
                   {t('customers.consent.title')}
                 </Tabs.Tab>
                 <Tabs.Tab
+                  value="segments"
+                  leftSection={<IconChartPie size={16} />}
+                  data-testid="customer-tab-segments"
+                >
+                  {st('segments.customer.tab')}
+                </Tabs.Tab>
+                <Tabs.Tab
                   value="identity"
                   leftSection={<IconFingerprint size={16} />}
                   data-testid="customer-tab-identity"
@@ -240,7 +269,14 @@ function Customer360({ customer }: { customer: CustomerDetail }) {
                 <TimelinePanel customerId={customer.id} channels={channels} />
               </Tabs.Panel>
               <Tabs.Panel value="consent">
-                <ConsentPanel customerId={customer.id} channels={channels} />
+                <ConsentPanel
+                  customerId={customer.id}
+                  channels={channels}
+                  customerTimezone={customer.timezone}
+                />
+              </Tabs.Panel>
+              <Tabs.Panel value="segments">
+                <CustomerSegmentsPanel customerId={customer.id} />
               </Tabs.Panel>
               <Tabs.Panel value="identity">
                 <IdentityLogPanel customerId={customer.id} />
@@ -251,6 +287,7 @@ function Customer360({ customer }: { customer: CustomerDetail }) {
       </Grid>
 
       <MergeModal opened={mergeOpened} survivor={customer} onClose={() => setMergeOpened(false)} />
+      <PreferenceLinkModal opened={linkOpened} customer={customer} onClose={() => setLinkOpened(false)} />
       <EraseModal
         opened={eraseOpened}
         customer={customer}

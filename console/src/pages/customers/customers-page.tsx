@@ -1,11 +1,11 @@
 /**
  * @module Customers: search over every profile (email, phone in any format, any identifier or name prefix),
  * a table of who they are and where they have been, and "Add customer", which goes through identity
- * resolution like every channel does.
+ * resolution like every channel does. Staff who may erase also find the customers' privacy requests here.
  */
 import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconLock, IconSearch, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { IconLock, IconSearch, IconShieldLock, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -15,6 +15,7 @@ import { ListState, LoadMore } from '../../components/list-state';
 import { PageHeader } from '../../components/page-header';
 import { formatDateTime } from '../../lib/format';
 import { useCan } from '../../lib/permissions';
+import { useCustomerActionsT } from './customer-actions-i18n';
 import { CustomerCreateModal } from './customer-create-modal';
 import { customerName, useChannelMap } from './customer-display';
 
@@ -28,7 +29,10 @@ export function CustomersPage() {
   const [q] = useDebouncedValue(search.trim(), 300);
   const customers = useCustomers(q);
   const channels = useChannelMap();
-  const canWrite = useCan()('customers:write');
+  const can = useCan();
+  const canWrite = can('customers:write');
+  const canErase = can('customers:erase');
+  const { ct } = useCustomerActionsT();
   const [createOpened, setCreateOpened] = useState(false);
 
   const onSearch = (value: string) => {
@@ -58,7 +62,22 @@ export function CustomersPage() {
         title={t('customers.title')}
         description={t('customers.subtitle')}
         order={2}
-        actions={createButton()}
+        actions={
+          <>
+            {canErase && (
+              <Button
+                variant="default"
+                component={Link}
+                to="/customers/privacy-requests"
+                leftSection={<IconShieldLock size={16} />}
+                data-testid="customers-privacy-requests"
+              >
+                {ct('customerActions.requests.open')}
+              </Button>
+            )}
+            {createButton()}
+          </>
+        }
       />
       <TextInput
         mb="md"

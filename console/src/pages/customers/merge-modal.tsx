@@ -1,7 +1,9 @@
 /**
  * @module Merge another profile into this one, with a preview: find the duplicate, see both side by side and
- * the profile the merge will produce (name, identifiers, channels) before confirming. When the identity rules
- * refuse (409), their reason is shown, and the merge can be forced by someone sure it is the same person.
+ * the profile the merge will produce before confirming. The preview is the server's dry run
+ * (`GET /v1/customers/{id}/merge-preview`), built from the same merge plan as the merge itself, so what is shown
+ * is what happens. When the identity rules refuse, the preview says why up front (and a 409 from a race says it
+ * too), and the merge can be forced by someone sure it is the same person.
  */
 import {
   Alert,
@@ -14,6 +16,7 @@ import {
   Modal,
   Paper,
   SimpleGrid,
+  Skeleton,
   Stack,
   Text,
   TextInput,
@@ -26,11 +29,13 @@ import { IconAlertTriangle, IconArrowRight, IconGitMerge, IconSearch } from '@ta
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { useCustomerSearch, useMergeCustomer } from '../../api/customers';
-import type { Customer, CustomerIdentifier } from '../../api/customer-types';
+import { useCustomerSearch, useMergeCustomer, useMergePreview } from '../../api/customers';
+import type { Customer, CustomerIdentifier, MergePreview } from '../../api/customer-types';
 import { IdentifierIcon } from '../../components/channel-icon';
+import { ErrorAlert } from '../../components/error-alert';
 import { errorMessage } from '../../lib/errors';
 import { notifyError, notifySuccess } from '../../lib/notify';
+import { ct } from './customer-actions-i18n';
 import { customerName, useChannelMap } from './customer-display';
 import { identifierTypeLabel } from './identifier-types';
 
@@ -49,23 +54,6 @@ export function MergeModal({ opened, survivor, onClose }: Props) {
   );
 }
 
-/** What the server's merge does: survivor's fields win, blanks are filled from the other, identifiers and channels join. */
-function mergeOutcome(survivor: Customer, other: Customer) {
-  const identifiers: CustomerIdentifier[] = [...survivor.identifiers];
-  const seen = new Set(survivor.identifiers.map((i) => `${i.type}|${i.value}`));
-  for (const identifier of other.identifiers) {
-    if (!seen.has(`${identifier.type}|${identifier.value}`)) identifiers.push(identifier);
-  }
-  return {
-    first_name: survivor.first_name ?? other.first_name,
-    last_name: survivor.last_name ?? other.last_name,
-    emails: [...new Set([...survivor.emails, ...other.emails])],
-    phones: [...new Set([...survivor.phones, ...other.phones])],
-    identifiers,
-    channels: [...new Set([...survivor.channels, ...other.channels])],
-  };
-}
-
 function MergeForm({ survivor, onClose }: { survivor: Customer; onClose: () => void }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
@@ -74,6 +62,7 @@ function MergeForm({ survivor, onClose }: { survivor: Customer; onClose: () => v
   const [force, setForce] = useState(false);
   const [refusal, setRefusal] = useState<unknown>(null);
   const results = useCustomerSearch(q, other === null);
+  const preview = useMergePreview(survivor.id, other?.id ?? null);
   const merge = useMergeCustomer();
   const candidates = (results.data?.data ?? []).filter((c) => c.id !== survivor.id);
 
@@ -154,8 +143,10 @@ function MergeForm({ survivor, onClose }: { survivor: Customer; onClose: () => v
     );
   }
 
-  const outcome = mergeOutcome(survivor, other);
-  const outcomeName = customerName(outcome);
+  const outcome = preview.data;
+  // The rules' refusal is known before the click when the preview says so; a 409 from a race says it too.
+  const refused: string | null =
+    refusal !== null ? errorMessage(refusal) : outcome && !outcome.allowed ? (outcome.conflict ?? '') : null;
   return (
     <Stack data-testid="merge-modal">
       <SimpleGrid cols={{ base: 1, sm: 2 }} data-testid="merge-preview">
@@ -163,28 +154,25 @@ function MergeForm({ survivor, onClose }: { survivor: Customer; onClose: () => v
         <ProfileSummary customer={other} caption={t('customers.merge.mergedAway')} testId="merge-other" />
       </SimpleGrid>
       <Divider label={<IconGitMerge size={16} />} />
-      <Paper
-        withBorder
-        radius="md"
-        p="md"
-        bg="var(--mantine-color-default-hover)"
-        data-testid="merge-outcome"
-      >
-        <Group justify="space-between" mb={4} wrap="wrap">
-          <Title order={5}>{t('customers.merge.outcome')}</Title>
-          <Badge variant="light">
-            {t('customers.merge.identifiersCount', { count: outcome.identifiers.length })}
-          </Badge>
-        </Group>
-        <Text size="sm" fw={500} data-testid="merge-outcome-name">
-          {outcomeName}
-        </Text>
-        <IdentifierList identifiers={outcome.identifiers} testId="merge-outcome-identifier" />
-        <Text size="xs" c="dimmed" mt="sm">
-          {t('customers.merge.outcomeHint', { name: customerName(survivor) })}
-        </Text>
-      </Paper>
-      {refusal !== null && (
+      {preview.isPending ? (
+        <Paper withBorder radius="md" p="md" data-testid="merge-outcome-loading" aria-busy="true">
+          <Text size="sm" c="dimmed" mb="xs">
+            {ct('customerActions.merge.loading')}
+          </Text>
+          <Skeleton height={18} width="40%" mb={8} />
+          <Skeleton height={14} mb={6} />
+          <Skeleton height={14} width="80%" />
+        </Paper>
+      ) : preview.error ? (
+        <ErrorAlert
+          error={preview.error}
+          onRetry={() => void preview.refetch()}
+          data-testid="merge-outcome-error"
+        />
+      ) : (
+        <MergeOutcome preview={preview.data} survivorName={customerName(survivor)} />
+      )}
+      {refused !== null && (
         <Alert
           color="orange"
           variant="light"
@@ -192,7 +180,7 @@ function MergeForm({ survivor, onClose }: { survivor: Customer; onClose: () => v
           title={t('customers.merge.refusedTitle')}
           data-testid="merge-refused"
         >
-          <Text size="sm">{errorMessage(refusal)}</Text>
+          <Text size="sm">{refused}</Text>
           <Checkbox
             mt="sm"
             label={t('customers.merge.force')}
@@ -214,7 +202,7 @@ function MergeForm({ survivor, onClose }: { survivor: Customer; onClose: () => v
           <Button
             leftSection={<IconGitMerge size={16} />}
             loading={merge.isPending}
-            disabled={refusal !== null && !force}
+            disabled={!outcome || (refused !== null && !force)}
             color={force ? 'orange' : undefined}
             onClick={confirm}
             data-testid="merge-confirm"
@@ -224,6 +212,60 @@ function MergeForm({ survivor, onClose }: { survivor: Customer; onClose: () => v
         </Group>
       </Group>
     </Stack>
+  );
+}
+
+/** The server's answer: the profile the merge leaves, and what it changes on the way. */
+function MergeOutcome({ preview, survivorName }: { preview: MergePreview; survivorName: string }) {
+  const { t } = useTranslation();
+  const channels = useChannelMap();
+  const fieldLabels = {
+    first_name: t('customers.firstName'),
+    last_name: t('customers.lastName'),
+    locale: t('customers.locale'),
+    timezone: t('customers.timezone'),
+  };
+  const filled = (Object.keys(preview.fields_filled) as Array<keyof typeof fieldLabels>).map(
+    (field) => `${fieldLabels[field]} (${preview.fields_filled[field]})`,
+  );
+  return (
+    <Paper withBorder radius="md" p="md" bg="var(--mantine-color-default-hover)" data-testid="merge-outcome">
+      <Group justify="space-between" mb={4} wrap="wrap">
+        <Title order={5}>{t('customers.merge.outcome')}</Title>
+        <Badge variant="light" data-testid="merge-outcome-count">
+          {t('customers.merge.identifiersCount', { count: preview.result.identifiers.length })}
+        </Badge>
+      </Group>
+      <Text size="sm" fw={500} data-testid="merge-outcome-name">
+        {customerName(preview.result)}
+      </Text>
+      <IdentifierList identifiers={preview.result.identifiers} testId="merge-outcome-identifier" />
+      <Stack gap={2} mt="sm">
+        <Text size="xs" data-testid="merge-outcome-moves">
+          {ct('customerActions.merge.moves', { count: preview.identifiers_moved.length })}
+        </Text>
+        {filled.length > 0 && (
+          <Text size="xs" data-testid="merge-outcome-fills">
+            {ct('customerActions.merge.fills', { fields: filled.join(', ') })}
+          </Text>
+        )}
+        {preview.channels_added.length > 0 && (
+          <Text size="xs" data-testid="merge-outcome-channels">
+            {ct('customerActions.merge.addsChannels', {
+              channels: preview.channels_added.map((id) => channels.get(id)?.name ?? id).join(', '),
+            })}
+          </Text>
+        )}
+        {preview.traits_added.length > 0 && (
+          <Text size="xs" data-testid="merge-outcome-traits">
+            {ct('customerActions.merge.addsTraits', { traits: preview.traits_added.join(', ') })}
+          </Text>
+        )}
+      </Stack>
+      <Text size="xs" c="dimmed" mt="sm">
+        {t('customers.merge.outcomeHint', { name: survivorName })}
+      </Text>
+    </Paper>
   );
 }
 

@@ -95,6 +95,8 @@ const ConsentInputSchema = strictObject({
       page_url: Type.Optional(Type.String({ maxLength: 2000 })),
       ip: Type.Optional(Type.String({ maxLength: 64 })),
       user_agent: Type.Optional(Type.String({ maxLength: 1000 })),
+      /** What staff write down when they record a change by hand ("asked at the till to stop SMS"). */
+      note: Type.Optional(Type.String({ maxLength: 2000 })),
     }),
   ),
 });

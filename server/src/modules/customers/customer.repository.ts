@@ -1,7 +1,8 @@
 /** @module Customer and identifier queries and row mappers; every function takes the database or a transaction first. */
-import type { Selectable } from 'kysely';
+import type { SelectQueryBuilder, Selectable } from 'kysely';
 import { decodeBool, decodeJson, toIsoRequired } from '../../platform/db/codecs';
 import type { Dialect } from '../../platform/db/columns';
+import type { Database } from '../../platform/db/schema';
 import type { DbOrTrx } from '../../platform/db/transaction';
 import type { CustomerIdentifierRow, CustomerRow } from './customer.table';
 
@@ -33,6 +34,37 @@ export interface Customer {
   last_seen_at: string;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * Folds text for name search the same way on every dialect: decomposed (NFD), combining marks dropped, lower
+ * case, runs of spaces made one. "ÁLVARO" → "alvaro", "Иванов" → "иванов", "Йоханнес" → "иоханнес". Done here
+ * rather than in SQL because SQLite's lower() folds ASCII only and neither database strips accents by default.
+ * @example foldForSearch('  Ana  María ') // 'ana maria'
+ */
+export function foldForSearch(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * The search key columns for a profile with these names: "first last" and "last first", folded, so a prefix
+ * of either name (or of both, in either order) reaches the profile through an index. Every write of a name
+ * writes these with it.
+ * @example nameSearchColumns('Álvaro', 'García') // { search_name: 'alvaro garcia', search_name_reversed: 'garcia alvaro' }
+ */
+export function nameSearchColumns(
+  firstName: string | null | undefined,
+  lastName: string | null | undefined,
+): Pick<CustomerRow, 'search_name' | 'search_name_reversed'> {
+  const first = firstName ? foldForSearch(firstName) : '';
+  const last = lastName ? foldForSearch(lastName) : '';
+  const key = (a: string, b: string) => [a, b].filter(Boolean).join(' ') || null;
+  return { search_name: key(first, last), search_name_reversed: key(last, first) };
 }
 
 export function identifierFromRow(row: Selectable<CustomerIdentifierRow>): CustomerIdentifier {
@@ -130,4 +162,27 @@ export async function mergedFamily(db: DbOrTrx, survivorId: string): Promise<str
     family.push(...children.map((c) => c.id));
   }
   return family;
+}
+
+/**
+ * Ids of profiles whose first or last name (or "first last", "last first") starts with `text`, folded like the
+ * stored keys. Each key has its own index and each side of the union is a range scan over one of them.
+ */
+export function idsByNamePrefix(
+  db: DbOrTrx,
+  dialect: Dialect,
+  text: string,
+): SelectQueryBuilder<Database, 'customers', { id: string }> | null {
+  const key = foldForSearch(text);
+  if (!key) return null;
+  const startingWith = (column: 'search_name' | 'search_name_reversed') => {
+    const ids = db.selectFrom('customers').select('id');
+    return dialect === 'postgres'
+      ? // text_pattern_ops on the index lets LIKE 'prefix%' range-scan it whatever the database collation.
+        ids.where(column, 'like', `${key.replace(/[%_\\]/g, '\\$&')}%`)
+      : // SQLite uses an index for LIKE only under NOCASE; a range in BINARY (code point) order needs none.
+        // U+10FFFF sorts after every character, so the range holds exactly the keys that start with `key`.
+        ids.where(column, '>=', key).where(column, '<', `${key}\u{10FFFF}`);
+  };
+  return startingWith('search_name').union(startingWith('search_name_reversed'));
 }

@@ -217,6 +217,50 @@ export function customersRoutes(deps: {
       },
     );
 
+    app.get(
+      '/v1/customers/:id/merge-preview',
+      {
+        config: { access: 'customers:read' },
+        schema: {
+          tags: ['customers'],
+          summary:
+            'What merging merge_id into this profile would do, changing nothing: whether the identity rules allow ' +
+            'it (else why), which identifiers move, which empty fields are filled, and the profile it would leave',
+          params: IdParams,
+          querystring: strictObject({ merge_id: Type.String({ minLength: 1, maxLength: 64 }) }),
+          response: {
+            200: Type.Object({
+              survivor_id: Type.String(),
+              merged_id: Type.String(),
+              allowed: Type.Boolean({ description: 'The merge goes through without force' }),
+              conflict: Nullable(Type.String({ description: 'Why the rules refuse it; force overrides' })),
+              identifiers_moved: Type.Array(IdentifierSchema),
+              fields_filled: Type.Object(
+                {
+                  first_name: Type.Optional(Type.String()),
+                  last_name: Type.Optional(Type.String()),
+                  locale: Type.Optional(Type.String()),
+                  timezone: Type.Optional(Type.String()),
+                },
+                { additionalProperties: false },
+              ),
+              traits_added: Type.Array(Type.String()),
+              channels_added: Type.Array(Type.String()),
+              result: CustomerSchema,
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const preview = await identity.previewMerge(request.params.id, request.query.merge_id);
+        // Shows both profiles' personal data: a read like any other.
+        await auditRead(db, request, 'customer.merge_preview', preview.survivor_id, {
+          merge_id: preview.merged_id,
+        });
+        return preview;
+      },
+    );
+
     app.post(
       '/v1/customers/:id/unmerge',
       {

@@ -3,14 +3,23 @@
  * Reads of a profile are personal-data reads and are audited by the routes.
  */
 import { AppError, notFound } from '../../platform/errors';
-import { encodeJson } from '../../platform/db/codecs';
+import { sql } from 'kysely';
+import { decodeJson, encodeJson } from '../../platform/db/codecs';
 import type { Db } from '../../platform/db/database';
 import type { Dialect } from '../../platform/db/columns';
 import { inTransaction } from '../../platform/db/transaction';
 import { paginate, type Page, type PageRequest } from '../../platform/http/pagination';
 import type { Actor } from '../../platform/auth/principal';
 import type { EventBus } from '../../platform/events/outbox';
-import { customerFromRow, identifiersOf, survivorOf, type Customer } from './customer.repository';
+import {
+  customerFromRow,
+  identifiersOf,
+  idsByNamePrefix,
+  lockCustomerRows,
+  nameSearchColumns,
+  survivorOf,
+  type Customer,
+} from './customer.repository';
 import { normalizeAll, type IdentityOptions } from './identity.service';
 
 export interface RectifyInput {
@@ -47,7 +56,11 @@ export function createCustomersService(deps: {
       return { ...customer, merged_from: customer.id === requestedId ? null : requestedId };
     },
 
-    /** Active profiles newest first; `q` finds by any identifier value (exact, normalized) or name prefix. */
+    /**
+     * Active profiles newest first; `q` finds by any identifier value (exact, normalized) or, when no identifier
+     * matches, by the start of a name, ignoring case and accents ("alva" finds Álvaro, "ива" finds Иванов).
+     * @example await customers.listCustomers({ q: 'garcía alv', limit: 20 })
+     */
     async listCustomers(filter: PageRequest & { q?: string | undefined }): Promise<Page<Customer>> {
       let query = db.selectFrom('customers').selectAll().where('status', '=', 'active');
       const q = filter.q?.trim();
@@ -70,23 +83,9 @@ export function createCustomersService(deps: {
         if (byIdentifier.length > 0) {
           query = query.where('id', 'in', [...new Set(byIdentifier.map((r) => r.customer_id))]);
         } else {
-          const lower = q.toLowerCase();
-          const startingWith = (column: 'first_name' | 'last_name') => {
-            const ids = db.selectFrom('customers').select('id');
-            return deps.dialect === 'postgres'
-              ? ids.where((eb) =>
-                  eb(eb.fn('lower', [column]), 'like', `${lower.replace(/[%_\\]/g, '\\$&')}%`),
-                )
-              : // SQLite's LIKE cannot use an expression index; a range on lower(x) can (BINARY order).
-                ids.where((eb) =>
-                  eb.and([
-                    eb(eb.fn('lower', [column]), '>=', lower),
-                    eb(eb.fn('lower', [column]), '<', `${lower}\uffff`),
-                  ]),
-                );
-          };
-          // Each side is served by its own index; the union gives the page its ids.
-          query = query.where('id', 'in', startingWith('first_name').union(startingWith('last_name')));
+          // Names are matched on their folded search keys, so "alva", "Álva" and "ÁLVA" all find Álvaro.
+          const byName = idsByNamePrefix(db, deps.dialect, q);
+          query = byName ? query.where('id', 'in', byName) : query.where(sql<boolean>`1 = 0`);
         }
       }
       const page = await paginate(query, 'id', filter, (row) => row);
@@ -109,17 +108,24 @@ export function createCustomersService(deps: {
     async updateCustomer(id: string, patch: RectifyInput, actor: Actor): Promise<Customer> {
       const { customer } = await load(id);
       await inTransaction(db, async (trx) => {
+        // Read again under a lock: the name keys and the merged traits are computed from the row as it is now.
+        const [row] = await lockCustomerRows(trx, deps.dialect, [customer.id]);
+        if (!row || row.status !== 'active')
+          throw new AppError('conflict', `Customer ${id} was merged or erased meanwhile; read it again.`);
+        const names = {
+          first_name: patch.first_name !== undefined ? patch.first_name : row.first_name,
+          last_name: patch.last_name !== undefined ? patch.last_name : row.last_name,
+        };
+        const traits = decodeJson<Record<string, unknown>>(row.traits) ?? {};
         await trx
           .updateTable('customers')
           .set({
-            ...(patch.first_name !== undefined ? { first_name: patch.first_name } : {}),
-            ...(patch.last_name !== undefined ? { last_name: patch.last_name } : {}),
+            ...names,
+            ...nameSearchColumns(names.first_name, names.last_name),
             ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
             ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
             ...(patch.addresses !== undefined ? { addresses: encodeJson(patch.addresses) } : {}),
-            ...(patch.traits !== undefined
-              ? { traits: encodeJson({ ...customer.traits, ...patch.traits }) }
-              : {}),
+            ...(patch.traits !== undefined ? { traits: encodeJson({ ...traits, ...patch.traits }) } : {}),
             updated_at: Date.now(),
           })
           .where('id', '=', customer.id)

@@ -7,6 +7,12 @@ export interface CustomerRow {
   merged_into: string | null;
   first_name: string | null;
   last_name: string | null;
+  /**
+   * Name search keys, folded for case and accents ("Álvaro García" → "alvaro garcia" and "garcia alvaro"),
+   * written with the names by nameSearchColumns() in customer.repository.ts; null when there is no name.
+   */
+  search_name: string | null;
+  search_name_reversed: string | null;
   locale: string | null;
   timezone: string | null;
   addresses: unknown;

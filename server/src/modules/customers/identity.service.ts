@@ -18,7 +18,7 @@
  * merged profile `merged_into` the survivor and moves its identifiers; records of other modules keep pointing at
  * the old id and follow it to the survivor, so an unmerge restores everything by moving those identifiers back.
  */
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { AppError, notFound } from '../../platform/errors';
 import { decodeBool, decodeJson, encodeBool, encodeJson } from '../../platform/db/codecs';
 import type { Dialect } from '../../platform/db/columns';
@@ -29,8 +29,18 @@ import { ConcurrentChangeError } from '../../platform/db/errors';
 import { suppressedAmong } from './suppression';
 import type { Actor } from '../../platform/auth/principal';
 import type { EventBus } from '../../platform/events/outbox';
-import type { CustomerIdentifierRow, CustomerRow } from './customer.table';
-import { identifiersOf, lockCustomerRows, survivorOf } from './customer.repository';
+import type { CustomerIdentifierRow, CustomerRow, IdentityLogRow } from './customer.table';
+import {
+  customerFromRow,
+  identifierFromRow,
+  identifiersOf,
+  lockCustomerRows,
+  nameSearchColumns,
+  survivorOf,
+  type Customer,
+  type CustomerIdentifier,
+} from './customer.repository';
+import { planMerge, type FillableField, type MergePlan } from './merge.rules';
 import {
   IDENTIFIER_TYPE_PATTERN,
   IdentifierError,
@@ -72,6 +82,22 @@ export interface ResolveResult {
   created: boolean;
   merged: string[];
   conflicts: Array<{ customerId: string; reason: string }>;
+}
+
+/** What a staff merge would do (see previewMerge). */
+export interface MergePreview {
+  survivor_id: string;
+  merged_id: string;
+  /** Whether the merge goes through without `force`. */
+  allowed: boolean;
+  /** Why the identity rules refuse it (a forced merge still may), or null. */
+  conflict: string | null;
+  identifiers_moved: CustomerIdentifier[];
+  fields_filled: Partial<Record<FillableField, string>>;
+  traits_added: string[];
+  channels_added: string[];
+  /** The survivor as the merge would leave it. */
+  result: Customer;
 }
 
 interface Normalized {
@@ -122,6 +148,9 @@ export function normalizeAll(
 
 const isStrong = (rule: IdentifierTypeRule) => !rule.shareable;
 
+/** Rows per multi-row insert of createProfiles: at most ~20 columns each, far below both databases' limits. */
+const BULK_ROWS = 500;
+
 export function createIdentityService(deps: {
   db: Db;
   dialect: Dialect;
@@ -132,80 +161,58 @@ export function createIdentityService(deps: {
   const options: IdentityOptions = { rules: defaultIdentifierRules, ...deps.options };
   const rule = (type: string) => ruleFor(type, options.rules);
 
-  async function log(
-    trx: Trx,
-    entry: {
-      kind: string;
-      customerId: string;
-      otherId?: string | null;
-      reason: string;
-      data?: unknown;
-      actor: Actor;
-    },
-  ): Promise<string> {
-    const id = newId('idl');
-    await trx
-      .insertInto('identity_log')
-      .values({
-        id,
-        kind: entry.kind,
-        customer_id: entry.customerId,
-        other_customer_id: entry.otherId ?? null,
-        reason: entry.reason,
-        data: encodeJson(entry.data ?? {}),
-        actor: encodeJson({ type: entry.actor.type, id: entry.actor.id }),
-        undone_by: null,
-        occurred_at: Date.now(),
-      })
-      .execute();
-    return id;
+  interface LogEntry {
+    kind: string;
+    customerId: string;
+    otherId?: string | null;
+    reason: string;
+    data?: unknown;
+    actor: Actor;
   }
 
-  /** Why `other` may not merge into `survivor`, or null when it may. */
-  function mergeConflict(
-    survivorIds: Array<Selectable<CustomerIdentifierRow>>,
-    otherIds: Array<Selectable<CustomerIdentifierRow>>,
-  ): string | null {
-    const types = new Set([...survivorIds, ...otherIds].map((i) => i.type));
-    for (const type of types) {
-      const r = rule(type);
-      const a = survivorIds.filter((i) => i.type === type);
-      const b = otherIds.filter((i) => i.type === type);
-      const distinct = new Set([...a, ...b].map((i) => i.value));
-      if (distinct.size > r.maxPerProfile) {
-        const verifiedBoth = a.some((i) => decodeBool(i.verified)) && b.some((i) => decodeBool(i.verified));
-        return verifiedBoth
-          ? `both hold a different verified ${type}`
-          : `together they would hold ${distinct.size} ${type} identifiers (limit ${r.maxPerProfile})`;
-      }
-    }
-    return null;
+  function logRow(entry: LogEntry): Insertable<IdentityLogRow> {
+    return {
+      id: newId('idl'),
+      kind: entry.kind,
+      customer_id: entry.customerId,
+      other_customer_id: entry.otherId ?? null,
+      reason: entry.reason,
+      data: encodeJson(entry.data ?? {}),
+      actor: encodeJson({ type: entry.actor.type, id: entry.actor.id }),
+      undone_by: null,
+      occurred_at: Date.now(),
+    };
   }
 
-  async function createProfile(trx: Trx, input: ResolveInput, seenAt: number): Promise<string> {
-    const id = newId('cus');
-    await trx
-      .insertInto('customers')
-      .values({
-        id,
-        status: 'active',
-        merged_into: null,
-        first_name: input.profile?.first_name ?? null,
-        last_name: input.profile?.last_name ?? null,
-        locale: input.profile?.locale ?? null,
-        timezone: input.profile?.timezone ?? null,
-        addresses: encodeJson([]),
-        traits: encodeJson({}),
-        channels: encodeJson(input.channelId ? [input.channelId] : []),
-        restricted: encodeBool(false),
-        first_seen_at: seenAt,
-        last_seen_at: seenAt,
-        created_at: Date.now(),
-        updated_at: Date.now(),
-      })
-      .execute();
-    await log(trx, { kind: 'created', customerId: id, reason: input.reason, actor: input.actor });
-    await events.append(trx, {
+  async function log(trx: Trx, entry: LogEntry): Promise<string> {
+    const row = logRow(entry);
+    await trx.insertInto('identity_log').values(row).execute();
+    return row.id;
+  }
+
+  function profileRow(input: ResolveInput, seenAt: number): Insertable<CustomerRow> {
+    return {
+      id: newId('cus'),
+      status: 'active',
+      merged_into: null,
+      first_name: input.profile?.first_name ?? null,
+      last_name: input.profile?.last_name ?? null,
+      ...nameSearchColumns(input.profile?.first_name, input.profile?.last_name),
+      locale: input.profile?.locale ?? null,
+      timezone: input.profile?.timezone ?? null,
+      addresses: encodeJson([]),
+      traits: encodeJson({}),
+      channels: encodeJson(input.channelId ? [input.channelId] : []),
+      restricted: encodeBool(false),
+      first_seen_at: seenAt,
+      last_seen_at: seenAt,
+      created_at: Date.now(),
+      updated_at: Date.now(),
+    };
+  }
+
+  function announceCreated(trx: Trx, id: string, input: ResolveInput): Promise<void> {
+    return events.append(trx, {
       type: 'customer.created',
       aggregate: { type: 'customer', id },
       customerId: id,
@@ -213,50 +220,36 @@ export function createIdentityService(deps: {
       actor: input.actor,
       data: { id },
     });
-    return id;
   }
 
-  /** Moves every identifier of `loser` to `survivor`, marks it merged, fills the survivor's empty fields. */
+  /** A new profile; its 'created' log entry is written by attach, with the identifiers it starts with. */
+  async function createProfile(trx: Trx, input: ResolveInput, seenAt: number): Promise<string> {
+    const row = profileRow(input, seenAt);
+    await trx.insertInto('customers').values(row).execute();
+    await announceCreated(trx, row.id, input);
+    return row.id;
+  }
+
+  /**
+   * Carries out a merge plan (see merge.rules.ts): moves every identifier of `loser` to `survivor`, marks it
+   * merged, fills the survivor's empty fields, and logs what an unmerge needs to undo it.
+   */
   async function merge(
     trx: Trx,
     survivor: Selectable<CustomerRow>,
     loser: Selectable<CustomerRow>,
+    plan: MergePlan,
     reason: string,
     actor: Actor,
   ): Promise<void> {
-    const moved = await trx
-      .selectFrom('customer_identifiers')
-      .select('id')
-      .where('customer_id', '=', loser.id)
-      .execute();
     await trx
       .updateTable('customer_identifiers')
       .set({ customer_id: survivor.id })
       .where('customer_id', '=', loser.id)
       .execute();
-    const filled: Record<string, unknown> = {};
-    for (const field of ['first_name', 'last_name', 'locale', 'timezone'] as const) {
-      if (survivor[field] == null && loser[field] != null) filled[field] = loser[field];
-    }
-    const survivorTraits = decodeJson<Record<string, unknown>>(survivor.traits) ?? {};
-    const loserTraits = decodeJson<Record<string, unknown>>(loser.traits) ?? {};
-    const addedTraits = Object.keys(loserTraits).filter((k) => !(k in survivorTraits));
-    const channels = [
-      ...new Set([
-        ...(decodeJson<string[]>(survivor.channels) ?? []),
-        ...(decodeJson<string[]>(loser.channels) ?? []),
-      ]),
-    ];
     await trx
       .updateTable('customers')
-      .set({
-        ...filled,
-        traits: encodeJson({ ...loserTraits, ...survivorTraits }),
-        channels: encodeJson(channels),
-        first_seen_at: Math.min(survivor.first_seen_at, loser.first_seen_at),
-        last_seen_at: Math.max(survivor.last_seen_at, loser.last_seen_at),
-        updated_at: Date.now(),
-      })
+      .set({ ...plan.survivorAfter, updated_at: Date.now() })
       .where('id', '=', survivor.id)
       .execute();
     await trx
@@ -271,10 +264,10 @@ export function createIdentityService(deps: {
       reason,
       actor,
       data: {
-        moved_identifier_ids: moved.map((m) => m.id),
-        filled,
-        added_traits: addedTraits,
-        survivor_channels_before: decodeJson<string[]>(survivor.channels) ?? [],
+        moved_identifier_ids: plan.moved.map((m) => m.id),
+        filled: plan.filled,
+        added_traits: plan.addedTraits,
+        survivor_channels_before: plan.channelsBefore,
       },
     });
     await events.append(trx, {
@@ -284,10 +277,45 @@ export function createIdentityService(deps: {
       actor,
       data: { survivor_id: survivor.id, merged_id: loser.id },
     });
-    Object.assign(survivor, filled, {
-      traits: encodeJson({ ...loserTraits, ...survivorTraits }),
-      channels: encodeJson(channels),
-    });
+    // Later merges in the same resolution plan against the survivor as it is now.
+    Object.assign(survivor, plan.survivorAfter);
+  }
+
+  /**
+   * The two profiles of a staff merge (or its preview), checked as the merge checks them, and its plan. With
+   * `lock`, the rows are locked for the merge that follows.
+   */
+  async function mergePair(
+    db: DbOrTrx,
+    survivorId: string,
+    mergedId: string,
+    field: string,
+    lock: boolean,
+  ): Promise<{
+    survivor: Selectable<CustomerRow>;
+    loser: Selectable<CustomerRow>;
+    survivorIds: Array<Selectable<CustomerIdentifierRow>>;
+    plan: MergePlan;
+  }> {
+    if (survivorId === mergedId)
+      throw new AppError('validation_failed', 'A profile cannot merge into itself.', {
+        errors: [{ field, message: 'must differ from the survivor' }],
+      });
+    const ids = [survivorId, mergedId];
+    const rows = lock
+      ? await lockCustomerRows(db, dialect, ids)
+      : await db.selectFrom('customers').selectAll().where('id', 'in', ids).execute();
+    const survivor = rows.find((r) => r.id === survivorId);
+    const loser = rows.find((r) => r.id === mergedId);
+    if (!survivor) throw notFound('customer', survivorId);
+    if (!loser) throw notFound('customer', mergedId);
+    if (survivor.status !== 'active' || loser.status !== 'active')
+      throw new AppError('conflict', 'Only active profiles can be merged.');
+    const [survivorIds, loserIds] = [
+      await identifiersOf(db, [survivorId]),
+      await identifiersOf(db, [mergedId]),
+    ];
+    return { survivor, loser, survivorIds, plan: planMerge(survivor, loser, survivorIds, loserIds, rule) };
   }
 
   async function resolveOnce(trx: Trx, input: ResolveInput, given: Normalized[]): Promise<ResolveResult> {
@@ -361,7 +389,8 @@ export function createIdentityService(deps: {
           await identifiersOf(trx, [survivor.id]),
           await identifiersOf(trx, [loser.id]),
         ];
-        const why = mergeConflict(survivorIds, loserIds);
+        const plan = planMerge(survivor, loser, survivorIds, loserIds, rule);
+        const why = plan.conflict;
         if (why) {
           conflicts.push({ customerId: loser.id, reason: why });
           await log(trx, {
@@ -373,13 +402,13 @@ export function createIdentityService(deps: {
           });
           continue;
         }
-        await merge(trx, survivor, loser, `${input.reason}: shared identifiers`, input.actor);
+        await merge(trx, survivor, loser, plan, `${input.reason}: shared identifiers`, input.actor);
         merged.push(loser.id);
       }
     }
 
     // Attach what is new, within the limits; the strongest given identifier never lands on someone else.
-    const current = await identifiersOf(trx, [survivorId]);
+    const current = created ? [] : await identifiersOf(trx, [survivorId]);
     const knownKeys = new Set(known.map((k) => `${k.type}\u0000${k.value}`));
     const strongest = [...given].sort((a, b) => b.rule.priority - a.rule.priority)[0];
     const toAttach: Normalized[] = [];
@@ -390,7 +419,7 @@ export function createIdentityService(deps: {
         if (g === strongest && !created) {
           // e.g. an external_id the matched profile cannot take: it belongs to a different person.
           const own = await createProfile(trx, input, seenAt);
-          await attach(trx, own, [g], input);
+          await attach(trx, own, [g], input, 'created');
           await log(trx, {
             kind: 'conflict',
             customerId: own,
@@ -420,7 +449,7 @@ export function createIdentityService(deps: {
       }
       toAttach.push(g);
     }
-    await attach(trx, survivorId, toAttach, input);
+    await attach(trx, survivorId, toAttach, input, created ? 'created' : 'attached');
     if (!created) await touch(trx, survivorId, input, seenAt, known, given);
     return { customerId: survivorId, created, merged, conflicts };
   }
@@ -430,31 +459,50 @@ export function createIdentityService(deps: {
     customerId: string,
     identifiers: Normalized[],
     input: ResolveInput,
+    /** 'created': the profile was just made with these identifiers, and this entry records its creation. */
+    kind: 'created' | 'attached',
   ): Promise<void> {
-    if (identifiers.length === 0) return;
+    if (identifiers.length === 0 && kind === 'attached') return;
     const seenAt = input.seenAt ?? Date.now();
-    await trx
-      .insertInto('customer_identifiers')
-      .values(
-        identifiers.map((g) => ({
-          id: newId('cid'),
-          customer_id: customerId,
-          type: g.type,
-          value: g.value,
-          verified: encodeBool(g.verified),
-          source_channel_id: input.channelId ?? null,
-          first_seen_at: seenAt,
-          last_seen_at: seenAt,
-        })),
-      )
-      .execute();
-    await log(trx, {
-      kind: 'attached',
+    if (identifiers.length)
+      await trx
+        .insertInto('customer_identifiers')
+        .values(identifierRows(customerId, identifiers, input, seenAt))
+        .execute();
+    await log(trx, attachedEntry(customerId, identifiers, input, kind));
+  }
+
+  function identifierRows(
+    customerId: string,
+    identifiers: Normalized[],
+    input: ResolveInput,
+    seenAt: number,
+  ): Array<Insertable<CustomerIdentifierRow>> {
+    return identifiers.map((g) => ({
+      id: newId('cid'),
+      customer_id: customerId,
+      type: g.type,
+      value: g.value,
+      verified: encodeBool(g.verified),
+      source_channel_id: input.channelId ?? null,
+      first_seen_at: seenAt,
+      last_seen_at: seenAt,
+    }));
+  }
+
+  function attachedEntry(
+    customerId: string,
+    identifiers: Normalized[],
+    input: ResolveInput,
+    kind: 'created' | 'attached',
+  ): LogEntry {
+    return {
+      kind,
       customerId,
       reason: input.reason,
       data: { types: identifiers.map((g) => g.type) },
       actor: input.actor,
-    });
+    };
   }
 
   /** Records that the person was seen: channels used, last seen (never backwards), empty fields filled. */
@@ -472,9 +520,9 @@ export function createIdentityService(deps: {
       .where('id', '=', customerId)
       .executeTakeFirst())!;
     const channels = decodeJson<string[]>(row.channels) ?? [];
-    const fill: Record<string, string> = {};
-    for (const [field, value] of Object.entries(input.profile ?? {})) {
-      if (value && row[field as keyof typeof row] == null) fill[field] = value;
+    const fill: Partial<Record<FillableField, string>> = {};
+    for (const [field, value] of Object.entries(input.profile ?? {}) as Array<[FillableField, string]>) {
+      if (value && row[field] == null) fill[field] = value;
     }
     const newChannel = input.channelId && !channels.includes(input.channelId);
     if (seenAt > row.last_seen_at || seenAt < row.first_seen_at || newChannel || Object.keys(fill).length) {
@@ -482,6 +530,10 @@ export function createIdentityService(deps: {
         .updateTable('customers')
         .set({
           ...fill,
+          // The survivor row is locked by resolveOnce, so the other name read here is current.
+          ...(fill.first_name || fill.last_name
+            ? nameSearchColumns(fill.first_name ?? row.first_name, fill.last_name ?? row.last_name)
+            : {}),
           last_seen_at: Math.max(row.last_seen_at, seenAt),
           first_seen_at: Math.min(row.first_seen_at, seenAt),
           ...(newChannel ? { channels: encodeJson([...channels, input.channelId]) } : {}),
@@ -541,6 +593,56 @@ export function createIdentityService(deps: {
     },
 
     /**
+     * The first rule of `resolve` — nothing known, so a new profile — for many people at once, in multi-row
+     * inserts: for callers such as ingestion that have just looked the identifiers up in the same transaction
+     * and found none of them, and give no identifier to two inputs. Returns each new profile's id, or null for an
+     * input that needs the full rules (an identifier on the suppression list, or more of a type than a profile
+     * may hold): the caller passes those to `resolve`. An identifier stored meanwhile by a concurrent writer
+     * makes the insert fail with a unique violation, which is retryable: the retry's lookup finds it.
+     * @example const ids = await identity.createProfiles(people, trx); // ids[i] ?? (await identity.resolve(people[i], trx)).customerId
+     */
+    async createProfiles(inputs: ResolveInput[], trx: Trx): Promise<Array<string | null>> {
+      const givens = inputs.map((input) => normalizeAll(input.identifiers, options));
+      const suppressed = new Set(await suppressedAmong(trx, givens.flat()));
+      const profiles: Array<Insertable<CustomerRow>> = [];
+      const identifiers: Array<Insertable<CustomerIdentifierRow>> = [];
+      const entries: Array<Insertable<IdentityLogRow>> = [];
+      const ids = inputs.map((input, i) => {
+        const given = givens[i]!;
+        const perType = new Map<string, number>();
+        for (const g of given) perType.set(g.type, (perType.get(g.type) ?? 0) + 1);
+        const fits =
+          given.length > 0 &&
+          !given.some((g) => suppressed.has(g)) &&
+          [...perType].every(([type, n]) => n <= rule(type).maxPerProfile);
+        if (!fits) return null;
+        const seenAt = input.seenAt ?? Date.now();
+        const profile = profileRow(input, seenAt);
+        profiles.push(profile);
+        identifiers.push(...identifierRows(profile.id, given, input, seenAt));
+        entries.push(logRow(attachedEntry(profile.id, given, input, 'created')));
+        return profile.id;
+      });
+      for (let i = 0; i < profiles.length; i += BULK_ROWS)
+        await trx
+          .insertInto('customers')
+          .values(profiles.slice(i, i + BULK_ROWS))
+          .execute();
+      for (let i = 0; i < identifiers.length; i += BULK_ROWS)
+        await trx
+          .insertInto('customer_identifiers')
+          .values(identifiers.slice(i, i + BULK_ROWS))
+          .execute();
+      for (let i = 0; i < entries.length; i += BULK_ROWS)
+        await trx
+          .insertInto('identity_log')
+          .values(entries.slice(i, i + BULK_ROWS))
+          .execute();
+      for (const [i, id] of ids.entries()) if (id) await announceCreated(trx, id, inputs[i]!);
+      return ids;
+    },
+
+    /**
      * Reverses a merge: the merged profile comes back with the identifiers that were moved, and fields the
      * merge filled on the survivor are emptied again unless they changed since.
      */
@@ -581,16 +683,18 @@ export function createIdentityService(deps: {
             .where('customer_id', '=', survivorId)
             .execute();
         }
-        const restore: Record<string, unknown> = {};
-        for (const [field, value] of Object.entries(data.filled)) {
-          if (survivor[field as keyof typeof survivor] === value) restore[field] = null;
+        const restore: Partial<Record<FillableField, null>> = {};
+        for (const [field, value] of Object.entries(data.filled) as Array<[FillableField, unknown]>) {
+          if (survivor[field] === value) restore[field] = null;
         }
+        const names = { ...survivor, ...restore };
         const traits = decodeJson<Record<string, unknown>>(survivor.traits) ?? {};
         for (const key of data.added_traits) delete traits[key];
         await trx
           .updateTable('customers')
           .set({
             ...restore,
+            ...nameSearchColumns(names.first_name, names.last_name),
             traits: encodeJson(traits),
             channels: encodeJson(data.survivor_channels_before),
             updated_at: Date.now(),
@@ -623,26 +727,43 @@ export function createIdentityService(deps: {
 
     /** Merges two profiles by hand (staff decision); the same limits apply unless `force` is given. */
     async mergeProfiles(survivorId: string, mergedId: string, actor: Actor, force = false): Promise<void> {
-      if (survivorId === mergedId)
-        throw new AppError('validation_failed', 'A profile cannot merge into itself.', {
-          errors: [{ field: 'body.merge_id', message: 'must differ from the survivor' }],
-        });
       await inTransaction(db, async (trx) => {
-        const rows = await lockCustomerRows(trx, dialect, [survivorId, mergedId]);
-        const survivor = rows.find((r) => r.id === survivorId);
-        const loser = rows.find((r) => r.id === mergedId);
-        if (!survivor) throw notFound('customer', survivorId);
-        if (!loser) throw notFound('customer', mergedId);
-        if (survivor.status !== 'active' || loser.status !== 'active')
-          throw new AppError('conflict', 'Only active profiles can be merged.');
-        const why = mergeConflict(
-          await identifiersOf(trx, [survivorId]),
-          await identifiersOf(trx, [mergedId]),
-        );
-        if (why && !force)
-          throw new AppError('conflict', `These profiles should not be merged: ${why}.`, { reason: why });
-        await merge(trx, survivor, loser, 'merged by staff', actor);
+        const { survivor, loser, plan } = await mergePair(trx, survivorId, mergedId, 'body.merge_id', true);
+        if (plan.conflict && !force)
+          throw new AppError('conflict', `These profiles should not be merged: ${plan.conflict}.`, {
+            reason: plan.conflict,
+          });
+        await merge(trx, survivor, loser, plan, 'merged by staff', actor);
       });
+    },
+
+    /**
+     * What `mergeProfiles(survivorId, mergedId)` would do, without doing it: the same checks (unknown or
+     * inactive profiles are refused the same way) and the same plan, so the preview and the merge never differ.
+     * @example const preview = await identity.previewMerge('cus_01…', 'cus_02…'); if (!preview.allowed) …
+     */
+    async previewMerge(survivorId: string, mergedId: string): Promise<MergePreview> {
+      const { survivor, survivorIds, plan } = await mergePair(
+        db,
+        survivorId,
+        mergedId,
+        'query.merge_id',
+        false,
+      );
+      const moved = plan.moved.map((m) => ({ ...m, customer_id: survivorId }));
+      return {
+        survivor_id: survivorId,
+        merged_id: mergedId,
+        allowed: plan.conflict === null,
+        conflict: plan.conflict,
+        identifiers_moved: plan.moved.map(identifierFromRow),
+        fields_filled: plan.filled,
+        traits_added: plan.addedTraits,
+        channels_added: (decodeJson<string[]>(plan.survivorAfter.channels) ?? []).filter(
+          (c) => !plan.channelsBefore.includes(c),
+        ),
+        result: customerFromRow({ ...survivor, ...plan.survivorAfter }, [...survivorIds, ...moved]),
+      };
     },
   };
 }

@@ -197,6 +197,118 @@ describeEachDialect('identity resolution', (t) => {
     expect(twice.statusCode).toBe(404);
   });
 
+  const staff = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+    t().omnis.app.inject({
+      method,
+      url,
+      headers: await t().as('agent'),
+      ...(payload ? { payload } : {}),
+    });
+  const preview = (id: string, mergeId: string) =>
+    staff('GET', `/v1/customers/${id}/merge-preview?merge_id=${encodeURIComponent(mergeId)}`);
+
+  it('previews a merge exactly as the merge then does it, and changes nothing by previewing', async () => {
+    const u = unique();
+    const a = await resolved([{ type: 'email', value: `preview.a.${u}@shop.example` }], {
+      first_name: 'Lena',
+    });
+    const channel = await t().omnis.app.inject({
+      method: 'POST',
+      url: '/v1/channels',
+      headers: await t().as('owner'),
+      payload: { kind: 'web', name: `Shop ${u}` },
+    });
+    const channelId = channel.json().id as string;
+    const b = await resolved(
+      [
+        { type: 'loyalty_card', value: `LC-P-${u}` },
+        { type: 'email', value: `preview.b.${u}@shop.example` },
+      ],
+      { last_name: 'Vogel', locale: 'de-DE', channel_id: channelId },
+    );
+    await staff('PATCH', `/v1/customers/${a.customer.id}`, { traits: { tier: 'silver' } });
+    await staff('PATCH', `/v1/customers/${b.customer.id}`, { traits: { tier: 'gold', pet: 'cat' } });
+
+    const res = await preview(a.customer.id, b.customer.id);
+    expect(res.statusCode).toBe(200);
+    const plan = res.json();
+    expect(plan).toMatchObject({
+      survivor_id: a.customer.id,
+      merged_id: b.customer.id,
+      allowed: true,
+      conflict: null,
+      fields_filled: { last_name: 'Vogel', locale: 'de-DE' },
+      traits_added: ['pet'],
+      channels_added: [channelId],
+    });
+    expect(plan.identifiers_moved.map((i: Id) => i.value).sort()).toEqual(
+      [`LC-P-${u}`, `preview.b.${u}@shop.example`].sort(),
+    );
+    // Previewing changed nothing: b is still its own profile, and no merge is in a's log.
+    expect((await get(b.customer.id)).json()).toMatchObject({ id: b.customer.id, merged_from: null });
+    const log = await staff('GET', `/v1/customers/${a.customer.id}/identity-log`);
+    expect(log.json().data.map((e: { kind: string }) => e.kind)).not.toContain('merged');
+
+    // A preview shows both people's data: it is a read, in the audit log like any other.
+    const audit = await t().omnis.app.inject({
+      method: 'GET',
+      url: '/v1/audit?action=customer.merge_preview',
+      headers: await t().as('owner'),
+    });
+    expect(audit.json().data[0]).toMatchObject({
+      target_id: a.customer.id,
+      data: { merge_id: b.customer.id },
+    });
+
+    const merged = await staff('POST', `/v1/customers/${a.customer.id}/merge`, { merge_id: b.customer.id });
+    expect(merged.statusCode).toBe(200);
+    const pick = (c: Record<string, unknown>) => ({
+      first_name: c.first_name,
+      last_name: c.last_name,
+      locale: c.locale,
+      traits: c.traits,
+      channels: c.channels,
+      emails: (c.emails as string[]).slice().sort(),
+      identifiers: (c.identifiers as Array<{ id: string; type: string; value: string }>)
+        .map((i) => `${i.id} ${i.type} ${i.value}`)
+        .sort(),
+    });
+    expect(pick(merged.json())).toEqual(pick(plan.result));
+    expect(merged.json().traits).toEqual({ tier: 'silver', pet: 'cat' });
+  });
+
+  it('previews a refused merge with the reason the merge itself gives', async () => {
+    const u = unique();
+    const a = await resolved([{ type: 'external_id', value: `crm-pa-${u}`, verified: true }]);
+    const b = await resolved([{ type: 'external_id', value: `crm-pb-${u}`, verified: true }]);
+    const res = await preview(a.customer.id, b.customer.id);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      allowed: false,
+      conflict: 'both hold a different verified external_id',
+    });
+    const refused = await staff('POST', `/v1/customers/${a.customer.id}/merge`, { merge_id: b.customer.id });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toContain(res.json().conflict);
+    // Forcing is a staff decision the preview already describes: b's external id would move.
+    expect(res.json().identifiers_moved.map((i: Id) => i.value)).toEqual([`crm-pb-${u}`]);
+  });
+
+  it('answers a preview of the same, an unknown or a merged-away profile as the merge would', async () => {
+    const u = unique();
+    const a = await resolved([{ type: 'email', value: `pv.same.${u}@shop.example` }]);
+    const b = await resolved([{ type: 'email', value: `pv.gone.${u}@shop.example` }]);
+    const same = await preview(a.customer.id, a.customer.id);
+    expect(same.statusCode).toBe(400);
+    expect(same.json().errors[0].field).toBe('query.merge_id');
+    expect((await preview(a.customer.id, 'cus_nobody')).statusCode).toBe(404);
+    expect((await staff('GET', `/v1/customers/${a.customer.id}/merge-preview`)).statusCode).toBe(400);
+    await staff('POST', `/v1/customers/${a.customer.id}/merge`, { merge_id: b.customer.id });
+    const gone = await preview(a.customer.id, b.customer.id);
+    expect(gone.statusCode).toBe(409);
+    expect(gone.json().detail).toMatch(/Only active profiles/);
+  });
+
   it('refuses placeholders and malformed emails and phones, naming each field, and creates nothing', async () => {
     const count = async () =>
       Number(

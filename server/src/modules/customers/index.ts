@@ -4,6 +4,7 @@ import type { EventTypeDefinition } from '../../platform/events/envelope';
 import * as customers0300 from './migrations/2026-11-22-0300-customers';
 import * as suppressions0340 from './migrations/2026-11-22-0340-suppressions';
 import * as search0350 from './migrations/2026-11-22-0350-customer-search';
+import * as nameKeys0370 from './migrations/2026-11-22-0370-customer-name-keys';
 import * as tracking0310 from './migrations/2026-11-22-0310-tracking';
 import type { TrackingTables } from './tracking.table';
 import * as consent0320 from './migrations/2026-11-22-0320-consent';
@@ -11,6 +12,9 @@ import type { CustomersTables as ProfileTables } from './customer.table';
 import type { ConsentTables } from './consent.table';
 import * as segments0330 from './migrations/2026-11-22-0330-segments';
 import type { SegmentsTables } from './segment.table';
+import * as selfService0360 from './migrations/2026-11-22-0360-self-service';
+import type { SelfServiceTables } from './self-service.table';
+import { selfServiceEventTypes } from './self-service.service';
 
 export { createCustomersService, type CustomersService } from './customer.service';
 export {
@@ -23,7 +27,7 @@ export { customersRoutes } from './customer.routes';
 export { privacyRoutes } from './privacy.routes';
 export { createRetention } from './retention';
 export { createCustomerPrivacyService, profilePrivacyHandler, type CustomerPrivacyService } from './privacy';
-export type { Customer } from './customer.repository';
+export { foldForSearch, nameSearchColumns, type Customer } from './customer.repository';
 export {
   createConsentService,
   type ConsentService,
@@ -48,8 +52,17 @@ export { trackingPrivacyHandler } from './tracking.privacy';
 export { createSegmentsService, type SegmentsService } from './segment.service';
 export { segmentsRoutes } from './segment.routes';
 export { segmentsPrivacyHandler } from './segment.privacy';
+export { createSelfService, type SelfService } from './self-service.service';
+export { createAccessTokens, type AccessTokens, type MintedLink } from './self-service.tokens';
+export { selfServiceRoutes } from './self-service.routes';
+export { selfServiceStaffRoutes } from './self-service.staff.routes';
+export { selfServicePrivacyHandler } from './self-service.privacy';
 
-export type CustomersTables = ProfileTables & ConsentTables & TrackingTables & SegmentsTables;
+export type CustomersTables = ProfileTables &
+  ConsentTables &
+  TrackingTables &
+  SegmentsTables &
+  SelfServiceTables;
 
 export const customersMigrations: NamedMigrations = {
   '2026-11-22-0300-customers': customers0300,
@@ -57,6 +70,8 @@ export const customersMigrations: NamedMigrations = {
   '2026-11-22-0320-consent': consent0320,
   '2026-11-22-0340-suppressions': suppressions0340,
   '2026-11-22-0350-customer-search': search0350,
+  '2026-11-22-0360-self-service': selfService0360,
+  '2026-11-22-0370-customer-name-keys': nameKeys0370,
   '2026-11-22-0330-segments': segments0330,
 };
 
@@ -115,6 +130,7 @@ export const customersEventTypes: EventTypeDefinition[] = [
   { type: 'segment.deleted', description: 'A segment was deleted', permission: 'campaigns:read' },
   { type: 'segment.entered', description: 'A customer entered a segment', permission: 'campaigns:read' },
   { type: 'segment.exited', description: 'A customer left a segment', permission: 'campaigns:read' },
+  ...selfServiceEventTypes,
 ];
 
 /** Tables of this module kept on purpose after an erasure, with the reason. */

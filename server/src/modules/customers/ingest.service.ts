@@ -11,7 +11,8 @@
 import type { Insertable } from 'kysely';
 import { encodeJson } from '../../platform/db/codecs';
 import type { Db } from '../../platform/db/database';
-import { inTransactionWithRetry, type Trx } from '../../platform/db/transaction';
+import { createGroupCommit } from '../../platform/db/group-commit';
+import type { Trx } from '../../platform/db/transaction';
 import type { FieldError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { Actor } from '../../platform/auth/principal';
@@ -32,6 +33,7 @@ import {
   lookupIdentifiers,
   touchSeen,
   type KnownIdentifier,
+  type SeenSpan,
 } from './tracking.repository';
 import type { TrackingEventRow } from './tracking.table';
 
@@ -66,7 +68,16 @@ interface Person {
   customerId?: string;
 }
 
+/** A request's checked, deduplicated events, waiting for the group transaction that stores them. */
+interface Submission {
+  events: CheckedEvent[];
+  facts: RequestFacts;
+  options: IngestOptions;
+}
+
 const RETRIES = 4;
+/** Events per shared transaction: 20 full Segment batches; larger groups only lengthen the writer's turn. */
+const GROUP_MAX_EVENTS = 2_000;
 
 export function createIngestService(deps: {
   db: Db;
@@ -147,59 +158,135 @@ export function createIngestService(deps: {
     return owner.customer_id;
   }
 
-  async function store(trx: Trx, events: CheckedEvent[], facts: RequestFacts, options: IngestOptions) {
-    const { channelId, actor } = options;
+  /**
+   * People seen for the first time — none of their identifiers is known, and no one else in the transaction
+   * gives any of them — get their profiles in one bulk step instead of one resolution each.
+   */
+  async function createNewPeople(
+    trx: Trx,
+    persons: Person[],
+    known: Map<string, KnownIdentifier>,
+    channelId: string,
+    actor: Actor,
+  ): Promise<void> {
+    const holders = new Map<string, number>();
+    for (const p of persons)
+      for (const i of p.identifiers) {
+        const key = identifierKey(i.type, i.value);
+        holders.set(key, (holders.get(key) ?? 0) + 1);
+      }
+    const fresh = persons.filter(
+      (p) =>
+        !p.alias &&
+        p.identifiers.every((i) => {
+          const key = identifierKey(i.type, i.value);
+          return !known.has(key) && holders.get(key) === 1;
+        }),
+    );
+    if (fresh.length === 0) return;
+    const ids = await identity.createProfiles(
+      fresh.map((p) => ({
+        identifiers: p.identifiers,
+        channelId,
+        seenAt: p.from,
+        profile: p.profile,
+        actor,
+        reason: `segment ${p.events[0]!.type}`,
+      })),
+      trx,
+    );
+    fresh.forEach((p, i) => {
+      if (ids[i]) p.customerId = ids[i];
+    });
+  }
+
+  /**
+   * Stores the events of several requests from one channel in the caller's transaction; returns how many of each
+   * request's events were stored. A messageId already received, or sent by an earlier request of the group,
+   * counts as a duplicate of the later one.
+   */
+  async function storeGroup(trx: Trx, submissions: Submission[]): Promise<number[]> {
+    const { channelId, actor } = submissions[0]!.options;
+    const all = submissions.flatMap((s) => s.events);
     const seen = await knownMessageIds(
       trx,
       channelId,
-      events.map((e) => e.messageId),
+      all.map((e) => e.messageId),
     );
-    const fresh = events.filter((e) => !seen.has(e.messageId));
+    const freshBySubmission = submissions.map((s) =>
+      s.events.filter((e) => {
+        if (seen.has(e.messageId)) return false;
+        seen.add(e.messageId);
+        return true;
+      }),
+    );
+    const fresh = freshBySubmission.flat();
     const persons = people(fresh);
     const known = await lookupIdentifiers(
       trx,
       persons.flatMap((p) => p.identifiers),
     );
-    // Profiles changed by a resolution in this batch: what the lookup says about them is stale.
+    // Profiles changed by a resolution in this transaction: what the lookup says about them is stale.
     const dirty = new Set<string>();
+    await createNewPeople(trx, persons, known, channelId, actor);
+    const seenBetween = new Map<string, SeenSpan>();
     for (const person of persons) {
-      const customerId = alreadyKnown(person, known, dirty, channelId);
-      if (customerId) {
-        await touchSeen(trx, customerId, person.from, person.to);
-        person.customerId = customerId;
-        continue;
+      let customerId = person.customerId ?? alreadyKnown(person, known, dirty, channelId);
+      if (!customerId) {
+        const identifiers = [...person.identifiers];
+        if (person.alias) {
+          const type = (await isKnownUserId(trx, person.alias)) ? 'external_id' : 'anonymous_id';
+          identifiers.push({ type, value: person.alias });
+        }
+        const result = await identity.resolve(
+          {
+            identifiers,
+            channelId,
+            seenAt: person.from,
+            profile: person.profile,
+            actor,
+            reason: `segment ${person.events[0]!.type}`,
+          },
+          trx,
+        );
+        customerId = result.customerId;
+        dirty.add(customerId);
+        for (const m of result.merged) dirty.add(m);
       }
-      const identifiers = [...person.identifiers];
-      if (person.alias) {
-        const type = (await isKnownUserId(trx, person.alias)) ? 'external_id' : 'anonymous_id';
-        identifiers.push({ type, value: person.alias });
-      }
-      const result = await identity.resolve(
-        {
-          identifiers,
-          channelId,
-          seenAt: person.from,
-          profile: person.profile,
-          actor,
-          reason: `segment ${person.events[0]!.type}`,
-        },
-        trx,
-      );
-      if (person.to > person.from) await touchSeen(trx, result.customerId, person.from, person.to);
-      person.customerId = result.customerId;
-      dirty.add(result.customerId);
-      for (const m of result.merged) dirty.add(m);
+      person.customerId = customerId;
+      const span = seenBetween.get(customerId);
+      seenBetween.set(customerId, {
+        customerId,
+        from: Math.min(span?.from ?? person.from, person.from),
+        to: Math.max(span?.to ?? person.to, person.to),
+      });
     }
+    await touchSeen(trx, [...seenBetween.values()]);
     const customerOf = new Map<CheckedEvent, string>();
     for (const person of persons) for (const e of person.events) customerOf.set(e, person.customerId!);
-    const rows = fresh.map((e) => rowOf(e, customerOf.get(e)!, channelId, facts.receivedAt));
-    const stored = await insertTrackingEvents(trx, rows);
-    return stored.length;
+    const rows = submissions.flatMap((s, i) =>
+      freshBySubmission[i]!.map((e) => rowOf(e, customerOf.get(e)!, channelId, s.facts.receivedAt)),
+    );
+    const stored = new Set(await insertTrackingEvents(trx, rows));
+    return freshBySubmission.map((events) => events.filter((e) => stored.has(e.messageId)).length);
   }
+
+  // Concurrent batches of one channel share a transaction; see platform/db/group-commit.ts.
+  const writer = createGroupCommit<Submission, number>({
+    db,
+    keyOf: (s) => `${s.options.channelId}\u0000${s.options.actor.type}:${s.options.actor.id}`,
+    weightOf: (s) => s.events.length,
+    maxWeight: GROUP_MAX_EVENTS,
+    // Concurrent writers on PostgreSQL (other processes) may race for the same new identifier or lock profiles
+    // in another order; the loser rolls back whole and runs again, finding what the winner stored.
+    attempts: RETRIES,
+    run: storeGroup,
+  });
 
   return {
     /**
      * Checks and stores a Segment batch (or one event): valid events land, bad ones are reported by field.
+     * Resolves once the events are committed.
      * @example await ingest.ingestEvents(body.batch, { receivedAt: Date.now(), ip }, { channelId, actor, prefix: 'batch', checkEventSize: true })
      */
     async ingestEvents(raws: unknown[], facts: RequestFacts, options: IngestOptions): Promise<IngestResult> {
@@ -208,12 +295,7 @@ export function createIngestService(deps: {
       const unique = new Map<string, CheckedEvent>();
       for (const e of valid) if (!unique.has(e.messageId)) unique.set(e.messageId, e);
       const events = [...unique.values()];
-      let accepted = 0;
-      if (events.length) {
-        // Concurrent batches on PostgreSQL may race for the same new identifier or lock profiles in another
-        // order; the loser rolls back whole and runs again, finding what the winner stored.
-        accepted = await inTransactionWithRetry(db, (trx) => store(trx, events, facts, options), RETRIES);
-      }
+      const accepted = events.length ? await writer.submit({ events, facts, options }) : 0;
       return { accepted, duplicates: valid.length - accepted, failed };
     },
   };

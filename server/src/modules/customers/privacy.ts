@@ -4,7 +4,7 @@
  * profile tables.
  */
 import { AppError, notFound } from '../../platform/errors';
-import { decodeJson, encodeBool, encodeJson } from '../../platform/db/codecs';
+import { decodeBool, decodeJson, encodeBool, encodeJson, toIsoRequired } from '../../platform/db/codecs';
 import type { Db } from '../../platform/db/database';
 import { inTransaction } from '../../platform/db/transaction';
 import type { Actor } from '../../platform/auth/principal';
@@ -17,7 +17,14 @@ import {
   type PrivacyHandler,
   type PrivacySubject,
 } from '../../platform/privacy/privacy';
-import { findCustomerRow, identifiersOf, mergedFamily, survivorOf } from './customer.repository';
+import {
+  findCustomerRow,
+  identifiersOf,
+  mergedFamily,
+  nameSearchColumns,
+  survivorOf,
+} from './customer.repository';
+import type { CustomerExport } from './privacy.archive';
 import { suppressIdentifiers } from './suppression';
 
 const none = (ids: string[]) => (ids.length ? ids : ['']);
@@ -41,30 +48,41 @@ export const profilePrivacyHandler: PrivacyHandler = {
       .where((eb) => eb.or([eb('customer_id', 'in', ids), eb('other_customer_id', 'in', ids)]))
       .orderBy('id')
       .execute();
+    // Decoded as the API shows them (booleans, ISO times), so the JSON and its CSVs read the same on every
+    // dialect. The name search keys are left out: they are the names again, folded for the index.
     return {
       profiles: profiles.map((p) => ({
-        ...p,
+        id: p.id,
+        status: p.status,
+        merged_into: p.merged_into,
+        first_name: p.first_name,
+        last_name: p.last_name,
+        locale: p.locale,
+        timezone: p.timezone,
         addresses: decodeJson(p.addresses),
         traits: decodeJson(p.traits),
         channels: decodeJson(p.channels),
+        restricted: decodeBool(p.restricted),
+        first_seen_at: toIsoRequired(p.first_seen_at),
+        last_seen_at: toIsoRequired(p.last_seen_at),
+        created_at: toIsoRequired(p.created_at),
+        updated_at: toIsoRequired(p.updated_at),
       })),
-      identifiers: identifiers.map(
-        ({ customer_id, type, value, verified, source_channel_id, first_seen_at, last_seen_at }) => ({
-          customer_id,
-          type,
-          value,
-          verified,
-          source_channel_id,
-          first_seen_at,
-          last_seen_at,
-        }),
-      ),
+      identifiers: identifiers.map((i) => ({
+        customer_id: i.customer_id,
+        type: i.type,
+        value: i.value,
+        verified: decodeBool(i.verified),
+        source_channel_id: i.source_channel_id,
+        first_seen_at: toIsoRequired(i.first_seen_at),
+        last_seen_at: toIsoRequired(i.last_seen_at),
+      })),
       identity_log: log.map((l) => ({
         kind: l.kind,
         customer_id: l.customer_id,
         other_customer_id: l.other_customer_id,
         reason: l.reason,
-        occurred_at: l.occurred_at,
+        occurred_at: toIsoRequired(l.occurred_at),
       })),
     };
   },
@@ -78,6 +96,7 @@ export const profilePrivacyHandler: PrivacyHandler = {
         status: 'erased',
         first_name: null,
         last_name: null,
+        ...nameSearchColumns(null, null),
         locale: null,
         timezone: null,
         addresses: encodeJson([]),
@@ -136,7 +155,7 @@ export function createCustomerPrivacyService(deps: {
      * Everything about a person across all modules, as one JSON document (sections per module, rows per table).
      * @example const archive = await privacy.exportCustomer('cus_01…')
      */
-    async exportCustomer(id: string) {
+    async exportCustomer(id: string): Promise<CustomerExport> {
       const subject = await subjectOf(id);
       return {
         customer_id: subject.survivorId,

@@ -27,6 +27,15 @@ export interface SegmentMember {
   since: string;
 }
 
+/** A segment a customer belongs to, as their 360 lists it. */
+export interface CustomerSegment {
+  id: string;
+  name: string;
+  description: string | null;
+  member_count: number;
+  since: string;
+}
+
 export function segmentFromRow(row: Selectable<SegmentRow>): Segment {
   return {
     id: row.id,
@@ -189,6 +198,24 @@ export async function listMemberRows(
       since: toIsoRequired(r.since),
     }),
   );
+}
+
+/** The segments one customer is a member of, oldest segment first (ids sort the same on both databases). */
+export async function segmentsOfCustomer(db: DbOrTrx, customerId: string): Promise<CustomerSegment[]> {
+  const rows = await db
+    .selectFrom('segment_members as m')
+    .innerJoin('segments as s', 's.id', 'm.segment_id')
+    .select(['s.id', 's.name', 's.description', 's.member_count', 'm.since'])
+    .where('m.customer_id', '=', customerId)
+    .orderBy('s.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    member_count: Number(r.member_count),
+    since: toIsoRequired(r.since),
+  }));
 }
 
 /** Which of these customers are active profiles (only they announce leaving a segment). */

@@ -1,6 +1,7 @@
 /**
  * @module Routes: segments (/v1/segments) — preview a rule's audience, save and change segments (marketers build
- * audiences: campaigns permissions), and list a segment's members (customer data: customers:read, audited).
+ * audiences: campaigns permissions), list a segment's members (customer data: customers:read, audited), and the
+ * other way round, the segments one customer is in (for their 360: customers:read).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -36,6 +37,17 @@ const MemberSchema = Type.Object(
     since: IsoTime,
   },
   { title: 'SegmentMember' },
+);
+
+const CustomerSegmentSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Nullable(Type.String()),
+    member_count: Type.Integer(),
+    since: { ...IsoTime, description: 'When the customer entered the segment (this time)' },
+  },
+  { title: 'CustomerSegment' },
 );
 
 export function segmentsRoutes(deps: { db: Db; segments: SegmentsService }): FastifyPluginAsyncTypebox {
@@ -132,6 +144,25 @@ export function segmentsRoutes(deps: { db: Db; segments: SegmentsService }): Fas
         await segments.deleteSegment(request.params.id, actorOf(request.principal));
         return reply.code(204).send();
       },
+    );
+
+    app.get(
+      '/v1/customers/:id/segments',
+      {
+        config: { access: 'customers:read' },
+        schema: {
+          tags: ['segments'],
+          summary: 'The segments a customer is in now (a merged-away id answers for its survivor)',
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              customer_id: Type.String({ description: 'The profile answered for (the survivor)' }),
+              data: Type.Array(CustomerSegmentSchema),
+            }),
+          },
+        },
+      },
+      async (request) => segments.listCustomerSegments(request.params.id),
     );
 
     app.get(

@@ -54,7 +54,9 @@ import {
   removeFromAllSegments,
   removeMembers,
   segmentFromRow,
+  segmentsOfCustomer,
   updateSegmentRow,
+  type CustomerSegment,
   type Segment,
   type SegmentMember,
 } from './segment.repository';
@@ -356,6 +358,19 @@ export function createSegmentsService(deps: {
     async listSegmentMembers(id: string, page: PageRequest): Promise<Page<SegmentMember>> {
       await retrieveRow(db, id);
       return listMemberRows(db, id, page);
+    },
+
+    /**
+     * The segments a customer is in now; a merged-away id answers for its survivor (`customer_id` says which),
+     * an unknown or erased one is a 404.
+     * @example const { data } = await segments.listCustomerSegments('cus_01…') // [{ id: 'seg_01…', name: 'Store buyers', … }]
+     */
+    async listCustomerSegments(
+      customerId: string,
+    ): Promise<{ customer_id: string; data: CustomerSegment[] }> {
+      const survivor = await survivorOf(db, customerId);
+      if (!survivor || survivor.status !== 'active') throw notFound('customer', customerId);
+      return { customer_id: survivor.id, data: await segmentsOfCustomer(db, survivor.id) };
     },
 
     /**

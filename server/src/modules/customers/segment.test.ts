@@ -356,4 +356,55 @@ describeEachDialect('segments', (t) => {
     expect(renamed.json().name).toBe('Store buyers, online next');
     expect(renamed.json().member_count).toBe((await members()).length);
   });
+
+  it('lists the segments a customer is in for their 360, answering a merged-away id for its survivor', async () => {
+    const segmentsOf = async (id: string) => {
+      // Agents have no campaigns permission, yet see on a customer's page which segments they are in.
+      const res = await api('GET', `/v1/customers/${id}/segments`, undefined, 'agent');
+      return { status: res.statusCode, body: res.json() };
+    };
+    // Zoe bought in a store under one profile and allowed email marketing under another.
+    const zoe = await person('Zoe');
+    const zoeToo = await person('Zoe');
+    await track(zoe.userId, 'store', 'Order Completed', 3);
+    await emailMarketing(zoeToo.id, 'granted');
+    await t().omnis.dispatcher.drain();
+    const consentSegment = (
+      (await api('GET', '/v1/segments?limit=200')).json().data as Array<{ id: string; name: string }>
+    ).find((s) => s.name === 'Email marketing allowed')!.id;
+
+    const before = await segmentsOf(zoe.id);
+    expect(before.status).toBe(200);
+    expect(before.body.customer_id).toBe(zoe.id);
+    const idsBefore = (before.body.data as Array<{ id: string }>).map((s) => s.id);
+    expect(idsBefore).not.toContain(segmentId);
+    expect(idsBefore).not.toContain(consentSegment);
+    expect((await segmentsOf(zoeToo.id)).body.data.map((s: { id: string }) => s.id)).toContain(
+      consentSegment,
+    );
+
+    await t().omnis.services.identity.mergeProfiles(zoe.id, zoeToo.id, systemActor, true);
+    await t().omnis.dispatcher.drain();
+
+    // Asked by the merged-away id, the answer is the survivor's: now in the issue's audience too.
+    const after = await segmentsOf(zoeToo.id);
+    expect(after.status).toBe(200);
+    expect(after.body.customer_id).toBe(zoe.id);
+    const storeBuyers = (after.body.data as Array<Record<string, unknown>>).find((s) => s.id === segmentId);
+    const saved = (await api('GET', `/v1/segments/${segmentId}`)).json();
+    expect(storeBuyers).toEqual({
+      id: segmentId,
+      name: saved.name,
+      description: saved.description,
+      member_count: saved.member_count,
+      since: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+    });
+    expect((after.body.data as Array<{ id: string }>).map((s) => s.id)).toContain(consentSegment);
+    // Every segment listed really holds the survivor.
+    for (const s of after.body.data as Array<{ id: string }>) expect(await members(s.id)).toContain(zoe.id);
+
+    const unknown = await segmentsOf('cus_00000000000000000000000000');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('not_found');
+  });
 });

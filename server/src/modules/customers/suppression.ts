@@ -23,6 +23,13 @@ async function salt(db: DbOrTrx): Promise<string> {
   return row.value;
 }
 
+/**
+ * Transactions that already found the suppression list empty: ingestion resolves hundreds of people in one
+ * transaction, and each would otherwise ask again. Only transactions are remembered (a list can only grow in a
+ * transaction that suppresses, which forgets it); the database itself is asked every time.
+ */
+const knownEmptyIn = new WeakSet<DbOrTrx>();
+
 const hashWith = (key: string, type: string, value: string) =>
   createHmac('sha256', key).update(`${type}\u0000${value}`).digest('hex');
 
@@ -32,6 +39,7 @@ export async function suppressIdentifiers(
   identifiers: Array<{ type: string; value: string }>,
 ): Promise<void> {
   if (identifiers.length === 0) return;
+  knownEmptyIn.delete(db);
   const key = await salt(db);
   await db
     .insertInto('privacy_suppressions')
@@ -45,9 +53,12 @@ export async function suppressedAmong<T extends { type: string; value: string }>
   db: DbOrTrx,
   identifiers: T[],
 ): Promise<T[]> {
-  if (identifiers.length === 0) return [];
+  if (identifiers.length === 0 || knownEmptyIn.has(db)) return [];
   const any = await db.selectFrom('privacy_suppressions').select('hash').limit(1).executeTakeFirst();
-  if (!any) return []; // the common case: nobody asked for suppression, so skip hashing
+  if (!any) {
+    if (db.isTransaction) knownEmptyIn.add(db);
+    return []; // the common case: nobody asked for suppression, so skip hashing
+  }
   const key = await salt(db);
   const hashes = new Map(identifiers.map((i) => [hashWith(key, i.type, i.value), i]));
   const found = await db

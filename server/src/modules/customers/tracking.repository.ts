@@ -100,21 +100,44 @@ export async function lookupIdentifiers(
 
 export const identifierKey = (type: string, value: string) => `${type}\u0000${value}`;
 
+export interface SeenSpan {
+  customerId: string;
+  from: number;
+  to: number;
+}
+
+/** Rows per touch UPDATE: 3 parameters each, far below both databases' limits. */
+const TOUCH_CHUNK = 1000;
+
 /**
- * Records that a known person was seen between `from` and `to`: last seen only moves forward, first seen only
- * backward (events arrive out of order). One guarded UPDATE, no read.
+ * Records that known people were seen between `from` and `to`: last seen only moves forward, first seen only
+ * backward (events arrive out of order). One guarded UPDATE … FROM (VALUES …) per chunk, no read: a batch of a
+ * hundred people costs one statement, not a hundred. Both databases name VALUES columns column1, column2, …;
+ * the casts on the first row give PostgreSQL the column types (it would otherwise take the parameters as text).
  */
-export async function touchSeen(db: DbOrTrx, customerId: string, from: number, to: number): Promise<void> {
-  await db
-    .updateTable('customers')
-    .set({
-      last_seen_at: sql<number>`case when last_seen_at < ${to} then ${to} else last_seen_at end`,
-      first_seen_at: sql<number>`case when first_seen_at > ${from} then ${from} else first_seen_at end`,
-      updated_at: Date.now(),
-    })
-    .where('id', '=', customerId)
-    .where((eb) => eb.or([eb('last_seen_at', '<', to), eb('first_seen_at', '>', from)]))
-    .execute();
+export async function touchSeen(db: DbOrTrx, spans: SeenSpan[]): Promise<void> {
+  // A fixed order of row updates, so two concurrent PostgreSQL writers cannot deadlock on each other's rows.
+  const sorted = [...spans].sort((a, b) =>
+    a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0,
+  );
+  for (let i = 0; i < sorted.length; i += TOUCH_CHUNK) {
+    const values = sorted
+      .slice(i, i + TOUCH_CHUNK)
+      .map((s, j) =>
+        j === 0
+          ? sql`(cast(${s.customerId} as text), cast(${s.from} as bigint), cast(${s.to} as bigint))`
+          : sql`(${s.customerId}, ${s.from}, ${s.to})`,
+      );
+    await sql`
+      update customers set
+        last_seen_at = case when customers.last_seen_at < seen.column3 then seen.column3 else customers.last_seen_at end,
+        first_seen_at = case when customers.first_seen_at > seen.column2 then seen.column2 else customers.first_seen_at end,
+        updated_at = ${Date.now()}
+      from (values ${sql.join(values)}) as seen
+      where customers.id = seen.column1
+        and (customers.last_seen_at < seen.column3 or customers.first_seen_at > seen.column2)
+    `.execute(db);
+  }
 }
 
 /** Whether a previousId of an alias call names a known user id (else it is taken as an anonymous id). */

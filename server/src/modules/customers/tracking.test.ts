@@ -206,6 +206,63 @@ describeEachDialect('Segment-compatible tracking', (t) => {
     expect((await tracked(customer!.id)).map((e) => e.data.message_id)).toEqual([`msg-${u}`]);
   });
 
+  it('keeps concurrent batches apart: each messageId once, each new person one profile, every sender its own answer', async () => {
+    const u = unique();
+    // 12 senders at once, each with 20 events: everyone sends the same 5 shared events (same messageIds) and
+    // 15 of their own, about 30 people who are new to Omnis, some of them named by several senders.
+    const shared = Array.from({ length: 5 }, (_, i) => ({
+      type: 'track',
+      anonymousId: `crowd-${u}-shared-${i}`,
+      event: 'Viewed',
+      messageId: `crowd-${u}-s${i}`,
+    }));
+    const batches = Array.from({ length: 12 }, (_, sender) => ({
+      batch: [
+        ...shared,
+        ...Array.from({ length: 15 }, (_, i) => ({
+          type: i % 3 === 0 ? 'identify' : 'track',
+          ...(i % 3 === 0
+            ? {
+                userId: `crowd-${u}-${(sender + i) % 30}`,
+                traits: { email: `crowd-${u}-${(sender + i) % 30}@example.com` },
+              }
+            : { userId: `crowd-${u}-${(sender * 7 + i) % 30}`, event: 'Clicked' }),
+          messageId: `crowd-${u}-${sender}-${i}`,
+        })),
+      ],
+    }));
+    const answers = await Promise.all(batches.map((b) => send('/v1/batch', b)));
+    expect(answers.map((a) => a.status)).toEqual(batches.map(() => 200));
+    // The shared events land once, for whichever sender got there first; everything else is each sender's own.
+    expect(answers.reduce((n, a) => n + a.body.accepted, 0)).toBe(5 + 12 * 15);
+    expect(answers.reduce((n, a) => n + a.body.duplicates, 0)).toBe(11 * 5);
+    for (const a of answers) expect(a.body.accepted).toBeGreaterThanOrEqual(15);
+
+    const { db } = t().omnis.database;
+    const holders = await db
+      .selectFrom('customer_identifiers')
+      .select(['type', 'value', 'customer_id'])
+      .where('value', 'like', `crowd-${u}-%`)
+      .execute();
+    // One profile per person, however many senders named them at the same moment: a user id, its email and
+    // every anonymous id sit on exactly one profile each.
+    const userIds = holders.filter((h) => h.type === 'external_id').map((h) => h.value);
+    expect(new Set(userIds).size).toBe(30);
+    expect(userIds).toHaveLength(30);
+    for (let p = 0; p < 30; p++) {
+      const owners = holders.filter(
+        (h) => h.value === `crowd-${u}-${p}` || h.value === `crowd-${u}-${p}@example.com`,
+      );
+      expect(new Set(owners.map((o) => o.customer_id)).size).toBe(1);
+    }
+    const stored = await db
+      .selectFrom('tracking_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('message_id', 'like', `crowd-${u}-%`)
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(5 + 12 * 15);
+  });
+
   it('corrects a client clock that runs an hour ahead, keeping what the client sent', async () => {
     const u = unique();
     const hour = 3_600_000;

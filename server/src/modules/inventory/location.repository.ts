@@ -9,6 +9,21 @@ import type { LocationRow } from './location.table';
 export const locationKinds = ['store', 'warehouse', 'dark_store', 'locker'] as const;
 export type LocationKind = (typeof locationKinds)[number];
 
+/**
+ * What a location does: `ship` parcels (warehouses, dark stores), `pickup` (click and collect, lockers),
+ * `same_day` delivery within a radius, take `returns`, and `ship_from_store` (a store sending online orders).
+ */
+export const locationCapabilities = ['ship', 'pickup', 'same_day', 'returns', 'ship_from_store'] as const;
+export type LocationCapability = (typeof locationCapabilities)[number];
+
+/** The capabilities a new location gets when it names none: what its kind usually does. */
+export const defaultCapabilities: Record<LocationKind, LocationCapability[]> = {
+  store: ['pickup', 'returns', 'ship_from_store'],
+  warehouse: ['ship'],
+  dark_store: ['ship', 'same_day'],
+  locker: ['pickup'],
+};
+
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
 
@@ -36,6 +51,12 @@ export interface Location {
   timezone: string;
   opening_hours: OpeningHours;
   channel_id: string | null;
+  capabilities: LocationCapability[];
+  /** Working minutes (within opening hours) to prepare a pickup. */
+  pickup_preparation_minutes: number;
+  /** Same-day orders are taken until this local time ('14:00'); null: no same-day delivery. */
+  same_day_cutoff: string | null;
+  same_day_radius_km: number | null;
   active: boolean;
   created_at: string;
   updated_at: string;
@@ -64,6 +85,10 @@ export function locationFromRow(row: Selectable<LocationRow>): Location {
     timezone: row.timezone,
     opening_hours: decodeJson<OpeningHours>(row.opening_hours),
     channel_id: row.channel_id,
+    capabilities: decodeJson<LocationCapability[]>(row.capabilities),
+    pickup_preparation_minutes: Number(row.pickup_preparation_minutes),
+    same_day_cutoff: row.same_day_cutoff,
+    same_day_radius_km: row.same_day_radius_m == null ? null : Number(row.same_day_radius_m) / 1000,
     active: decodeBool(row.active),
     created_at: toIsoRequired(row.created_at),
     updated_at: toIsoRequired(row.updated_at),
@@ -101,4 +126,24 @@ export async function listLocationRows(
   if (filter.kind) q = q.where('kind', '=', filter.kind);
   if (filter.active !== undefined) q = q.where('active', '=', encodeBool(filter.active));
   return paginate(q, 'id', filter, locationFromRow);
+}
+
+/** Which of these ids name a location (one query, for checking every line of a request at once). */
+export async function existingLocationIds(db: DbOrTrx, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('locations')
+    .select('id')
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function findLocationRows(db: DbOrTrx, ids: string[]): Promise<Array<Selectable<LocationRow>>> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('locations')
+    .selectAll()
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
 }

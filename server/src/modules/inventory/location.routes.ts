@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../platform/auth/principal';
 import { IdParams, IsoTime, ListQuery, Nullable, listOf, strictObject } from '../../platform/http/schemas';
-import { locationKinds } from './location.repository';
+import { locationCapabilities, locationKinds } from './location.repository';
 import type { LocationsService } from './location.service';
 
 const KindSchema = Type.Enum(locationKinds);
@@ -20,6 +20,30 @@ const ChannelId = Type.String({
   maxLength: 64,
   description: 'The store channel selling from it',
 });
+
+const Capabilities = Type.Array(Type.Enum(locationCapabilities), {
+  uniqueItems: true,
+  maxItems: locationCapabilities.length,
+  description: 'What the location does; omitted on creation: what its kind usually does',
+});
+const PreparationMinutes = Type.Integer({
+  minimum: 0,
+  maximum: 10_080,
+  description: 'Working minutes (within opening hours) to prepare a pickup; default 60',
+});
+const Cutoff = Nullable(
+  Type.String({
+    pattern: '^(?:[01][0-9]|2[0-3]):[0-5][0-9]$',
+    description: 'Same-day orders are taken until this local time (HH:MM); required with same_day',
+  }),
+);
+const RadiusKm = Nullable(
+  Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 500,
+    description: 'How far it delivers the same day, in km (kept to the metre); required with same_day',
+  }),
+);
 
 const AddressSchema = strictObject(
   {
@@ -56,6 +80,10 @@ const LocationSchema = Type.Object(
     timezone: Type.String(),
     opening_hours: OpeningHoursSchema,
     channel_id: Nullable(Type.String()),
+    capabilities: Type.Array(Type.Enum(locationCapabilities)),
+    pickup_preparation_minutes: Type.Integer(),
+    same_day_cutoff: Nullable(Type.String()),
+    same_day_radius_km: Nullable(Type.Number()),
     active: Type.Boolean(),
     created_at: IsoTime,
     updated_at: IsoTime,
@@ -100,6 +128,10 @@ export function locationsRoutes(locations: LocationsService): FastifyPluginAsync
             timezone: TimeZone,
             opening_hours: Type.Optional(OpeningHoursSchema),
             channel_id: Type.Optional(Nullable(ChannelId)),
+            capabilities: Type.Optional(Capabilities),
+            pickup_preparation_minutes: Type.Optional(PreparationMinutes),
+            same_day_cutoff: Type.Optional(Cutoff),
+            same_day_radius_km: Type.Optional(RadiusKm),
             active: Type.Optional(Type.Boolean()),
           }),
           response: { 201: LocationSchema },
@@ -140,6 +172,10 @@ export function locationsRoutes(locations: LocationsService): FastifyPluginAsync
             timezone: Type.Optional(TimeZone),
             opening_hours: Type.Optional(OpeningHoursSchema),
             channel_id: Type.Optional(Nullable(ChannelId)),
+            capabilities: Type.Optional(Capabilities),
+            pickup_preparation_minutes: Type.Optional(PreparationMinutes),
+            same_day_cutoff: Type.Optional(Cutoff),
+            same_day_radius_km: Type.Optional(RadiusKm),
             active: Type.Optional(Type.Boolean()),
           }),
           response: { 200: LocationSchema },

@@ -20,8 +20,10 @@ import {
   toMicrodegrees,
   updateLocationRow,
   weekdays,
+  defaultCapabilities,
   type Address,
   type Location,
+  type LocationCapability,
   type LocationKind,
   type OpeningHours,
 } from './location.repository';
@@ -37,6 +39,13 @@ export interface CreateLocationInput {
   /** Omitted: no published hours (every day empty), as for a warehouse closed to the public. */
   opening_hours?: OpeningHours | undefined;
   channel_id?: string | null | undefined;
+  /** Omitted: what the kind usually does (a store: pickup, returns, ship_from_store). */
+  capabilities?: LocationCapability[] | undefined;
+  /** Working minutes to prepare a pickup; default 60. */
+  pickup_preparation_minutes?: number | undefined;
+  /** Required with the `same_day` capability. */
+  same_day_cutoff?: string | null | undefined;
+  same_day_radius_km?: number | null | undefined;
   active?: boolean | undefined;
 }
 
@@ -50,8 +59,36 @@ export interface UpdateLocationInput {
   opening_hours?: OpeningHours | undefined;
   /** A channel id links the location, null unlinks it, absent leaves it. */
   channel_id?: string | null | undefined;
+  capabilities?: LocationCapability[] | undefined;
+  pickup_preparation_minutes?: number | undefined;
+  same_day_cutoff?: string | null | undefined;
+  same_day_radius_km?: number | null | undefined;
   active?: boolean | undefined;
 }
+
+const DEFAULT_PICKUP_PREPARATION_MINUTES = 60;
+
+/** Metres in the column, kilometres in the API; a metre is as fine as a radius needs to be. */
+const toMetres = (km: number | null | undefined): number | null =>
+  km == null ? null : Math.round(km * 1000);
+
+/**
+ * Same-day delivery needs a cut-off and a radius: without them no promise could be made. Checked on the state
+ * the location would have after the change, so a PATCH adding `same_day` alone is refused too.
+ */
+function checkSameDay(
+  state: { capabilities: LocationCapability[]; cutoff: string | null; radiusM: number | null },
+  errors: FieldError[],
+): void {
+  if (!state.capabilities.includes('same_day')) return;
+  if (state.cutoff === null)
+    errors.push({ field: 'body.same_day_cutoff', message: 'is required for the same_day capability' });
+  if (state.radiusM === null || state.radiusM <= 0)
+    errors.push({ field: 'body.same_day_radius_km', message: 'is required for the same_day capability' });
+}
+
+const invalid = (errors: FieldError[]) =>
+  new AppError('validation_failed', errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors });
 
 const closedAllWeek = (): OpeningHours =>
   Object.fromEntries(weekdays.map((d) => [d, []])) as unknown as OpeningHours;
@@ -141,11 +178,7 @@ export function createLocationsService(deps: {
     if (input.opening_hours) checkOpeningHours(input.opening_hours, errors);
     if (input.channel_id && !(await deps.channelExists(input.channel_id)))
       errors.push({ field: 'body.channel_id', message: 'is not a known channel' });
-    if (errors.length > 0) {
-      throw new AppError('validation_failed', errors.map((e) => `${e.field} ${e.message}`).join('; '), {
-        errors,
-      });
-    }
+    if (errors.length > 0) throw invalid(errors);
     return { timezone };
   }
 
@@ -184,6 +217,11 @@ export function createLocationsService(deps: {
      */
     async createLocation(input: CreateLocationInput, actor: Actor): Promise<Location> {
       const { timezone } = await check(input);
+      const capabilities = input.capabilities ?? defaultCapabilities[input.kind];
+      const sameDay = { cutoff: input.same_day_cutoff ?? null, radiusM: toMetres(input.same_day_radius_km) };
+      const errors: FieldError[] = [];
+      checkSameDay({ capabilities, ...sameDay }, errors);
+      if (errors.length > 0) throw invalid(errors);
       const now = Date.now();
       const row = {
         id: newId('loc'),
@@ -196,6 +234,10 @@ export function createLocationsService(deps: {
         timezone: timezone ?? input.timezone,
         opening_hours: encodeJson(input.opening_hours ?? closedAllWeek()),
         channel_id: input.channel_id ?? null,
+        capabilities: encodeJson(capabilities),
+        pickup_preparation_minutes: input.pickup_preparation_minutes ?? DEFAULT_PICKUP_PREPARATION_MINUTES,
+        same_day_cutoff: sameDay.cutoff,
+        same_day_radius_m: sameDay.radiusM,
         active: encodeBool(input.active ?? true),
         created_at: now,
         updated_at: now,
@@ -222,7 +264,22 @@ export function createLocationsService(deps: {
       const { timezone } = await check(patch);
       return guardCode(patch.code, () =>
         inTransaction(db, async (trx) => {
-          if (!(await findLocationRow(trx, id))) throw notFound('location', id);
+          const current = await findLocationRow(trx, id);
+          if (!current) throw notFound('location', id);
+          const before = locationFromRow(current);
+          const errors: FieldError[] = [];
+          checkSameDay(
+            {
+              capabilities: patch.capabilities ?? before.capabilities,
+              cutoff: patch.same_day_cutoff !== undefined ? patch.same_day_cutoff : before.same_day_cutoff,
+              radiusM:
+                patch.same_day_radius_km !== undefined
+                  ? toMetres(patch.same_day_radius_km)
+                  : current.same_day_radius_m,
+            },
+            errors,
+          );
+          if (errors.length > 0) throw invalid(errors);
           await updateLocationRow(trx, id, {
             ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
             ...(patch.code !== undefined ? { code: patch.code } : {}),
@@ -233,6 +290,14 @@ export function createLocationsService(deps: {
             ...(patch.opening_hours !== undefined ? { opening_hours: encodeJson(patch.opening_hours) } : {}),
             ...(patch.channel_id !== undefined ? { channel_id: patch.channel_id } : {}),
             ...(patch.active !== undefined ? { active: encodeBool(patch.active) } : {}),
+            ...(patch.capabilities !== undefined ? { capabilities: encodeJson(patch.capabilities) } : {}),
+            ...(patch.pickup_preparation_minutes !== undefined
+              ? { pickup_preparation_minutes: patch.pickup_preparation_minutes }
+              : {}),
+            ...(patch.same_day_cutoff !== undefined ? { same_day_cutoff: patch.same_day_cutoff } : {}),
+            ...(patch.same_day_radius_km !== undefined
+              ? { same_day_radius_m: toMetres(patch.same_day_radius_km) }
+              : {}),
             updated_at: Date.now(),
           });
           const fields = Object.keys(patch).filter(

@@ -20,6 +20,14 @@ export interface LocationRow {
   opening_hours: unknown;
   /** The store channel that sells from this location, if any. */
   channel_id: string | null;
+  /** `["pickup", "returns", "ship_from_store"]`: what the location does (see locationCapabilities). */
+  capabilities: unknown;
+  /** Working minutes between an order and its pickup being ready. */
+  pickup_preparation_minutes: number;
+  /** Same-day orders taken until this local time ('HH:MM'); null when it does not deliver the same day. */
+  same_day_cutoff: string | null;
+  /** How far from the location it delivers the same day, in metres. */
+  same_day_radius_m: number | null;
   active: number | boolean;
   created_at: number;
   updated_at: number;

@@ -235,6 +235,67 @@ describeEachDialect('locations registry', (t) => {
     expect((await get('/v1/locations', 'marketer')).statusCode).toBe(403);
   });
 
+  it('gives each kind its usual capabilities, and makes same-day delivery name its cut-off and radius', async () => {
+    const store = (await post(aLocation())).json();
+    expect(store).toMatchObject({
+      capabilities: ['pickup', 'returns', 'ship_from_store'],
+      pickup_preparation_minutes: 60,
+      same_day_cutoff: null,
+      same_day_radius_km: null,
+    });
+    expect((await post(aLocation({ kind: 'warehouse' }))).json().capabilities).toEqual(['ship']);
+    expect((await post(aLocation({ kind: 'locker' }))).json().capabilities).toEqual(['pickup']);
+
+    const noCutoff = await post(aLocation({ kind: 'dark_store' }));
+    expect(noCutoff.statusCode).toBe(400);
+    expect(noCutoff.json().errors.map((e: { field: string }) => e.field)).toEqual([
+      'body.same_day_cutoff',
+      'body.same_day_radius_km',
+    ]);
+    const dark = await post(
+      aLocation({
+        kind: 'dark_store',
+        same_day_cutoff: '14:00',
+        same_day_radius_km: 7.5,
+        pickup_preparation_minutes: 20,
+      }),
+    );
+    expect(dark.statusCode).toBe(201);
+    expect(dark.json()).toMatchObject({
+      capabilities: ['ship', 'same_day'],
+      same_day_cutoff: '14:00',
+      same_day_radius_km: 7.5,
+      pickup_preparation_minutes: 20,
+    });
+
+    // Adding same-day to a store is refused until it says until when and how far.
+    const half = await patch(store.id, { capabilities: ['pickup', 'same_day'] });
+    expect(half.statusCode).toBe(400);
+    expect(half.json().errors.map((e: { field: string }) => e.field)).toContain('body.same_day_cutoff');
+    const full = await patch(store.id, {
+      capabilities: ['pickup', 'same_day'],
+      same_day_cutoff: '13:30',
+      same_day_radius_km: 4,
+    });
+    expect(full.json()).toMatchObject({ capabilities: ['pickup', 'same_day'], same_day_radius_km: 4 });
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['a capability twice', { capabilities: ['pickup', 'pickup'] }, 'body.capabilities'],
+      ['an unknown capability', { capabilities: ['teleport'] }, 'body.capabilities.0'],
+      ['a cut-off that is no time', { same_day_cutoff: '25:00' }, 'body.same_day_cutoff'],
+      ['a negative preparation time', { pickup_preparation_minutes: -5 }, 'body.pickup_preparation_minutes'],
+      ['removing the radius of a same-day store', { same_day_radius_km: null }, 'body.same_day_radius_km'],
+    ];
+    for (const [story, body, field] of cases) {
+      const res = await patch(store.id, body);
+      expect(res.statusCode, story).toBe(400);
+      expect(
+        res.json().errors.map((e: { field: string }) => e.field),
+        story,
+      ).toContain(field);
+    }
+    expect((await get(`/v1/locations/${store.id}`)).json().same_day_cutoff).toBe('13:30');
+  });
+
   it('answers 404 for a location that does not exist', async () => {
     const res = await patch('loc_missing', { name: 'x' });
     expect(res.statusCode).toBe(404);

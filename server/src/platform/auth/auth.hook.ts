@@ -1,6 +1,7 @@
 /**
- * @module The auth hook: resolves the caller (session token, secret key, publishable key) and enforces the
- * route's declared access before anything else runs, so a refused request never reaches validation or a handler.
+ * @module The auth hook: resolves the caller (session token, secret key, publishable key, customer token) and
+ * enforces the route's declared access before anything else runs, so a refused request never reaches validation
+ * or a handler.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors';
@@ -10,7 +11,15 @@ import type { Principal } from './principal';
 export interface Authenticators {
   session(token: string): Promise<Principal | null>;
   apiKey(key: string): Promise<Principal | null>;
+  /** Self-service customer tokens (`X-Customer-Token`), checked only on `access: 'customer'` routes. */
+  customerToken?(token: string): Promise<Principal | null>;
 }
+
+/**
+ * Self-service routes take the customer token in its own header: a storefront already sends its pk_ key in
+ * Authorization, and the preference page a customer opens from a message has only the token.
+ */
+export const CUSTOMER_TOKEN_HEADER = 'x-customer-token';
 
 const anonymous: Principal = { kind: 'anonymous' };
 
@@ -40,8 +49,15 @@ function credentialOf(request: FastifyRequest): string | null {
 
 export function authorize(principal: Principal, access: Access): void {
   if (access === 'public') return;
+  if (access === 'customer') {
+    if (principal.kind !== 'customer')
+      throw new AppError('unauthenticated', 'Send the customer token in the X-Customer-Token header.');
+    return;
+  }
   if (principal.kind === 'anonymous')
     throw new AppError('unauthenticated', 'Sign in or send an API key to use this endpoint.');
+  if (principal.kind === 'customer')
+    throw new AppError('forbidden', 'A customer token opens only the self-service /store/v1/me routes.');
   if (access === 'publishable') {
     if (principal.kind !== 'publishable_key')
       throw new AppError('forbidden', 'This endpoint is for publishable keys (pk_…) of a channel.');
@@ -71,6 +87,19 @@ export function installAuth(app: FastifyInstance, authenticators: Authenticators
     request.principal = anonymous;
     const access = request.routeOptions.config.access;
     if (access === undefined) return; // 404/405: nothing to protect
+    if (access === 'customer') {
+      // The token alone opens these routes; an Authorization header (a storefront's pk_ key) is not needed.
+      const header = request.headers[CUSTOMER_TOKEN_HEADER];
+      const token = typeof header === 'string' ? header.trim() : '';
+      if (token) {
+        const resolved = (await authenticators.customerToken?.(token)) ?? null;
+        if (!resolved)
+          throw new AppError('unauthenticated', 'The customer token is unknown, expired or revoked.');
+        request.principal = resolved;
+      }
+      authorize(request.principal, access);
+      return;
+    }
     const credential = access === 'public' ? null : credentialOf(request);
     let principal: Principal = anonymous;
     if (credential) {

@@ -49,7 +49,8 @@ describeEachDialect('permission walk', (t) => {
         const refused = res.statusCode === 401 || res.statusCode === 403;
         let shouldRefuse: boolean;
         if (route.access === 'public' || route.access === 'session') shouldRefuse = false;
-        else if (route.access === 'publishable') shouldRefuse = true;
+        // Store routes take a pk_ key or a customer token, never staff credentials.
+        else if (route.access === 'publishable' || route.access === 'customer') shouldRefuse = true;
         else shouldRefuse = !roleHas(role, route.access as Permission);
         if (refused !== shouldRefuse)
           mismatches.push(`${role} ${route.method} ${route.url} → ${res.statusCode}`);

@@ -16,7 +16,8 @@ export const permissions = {
   'audit:read': 'Read the audit log of staff actions',
   'customers:read': 'See customer profiles and timelines',
   'customers:write': 'Create, change, merge customers and record consent',
-  'customers:erase': 'Erase or restrict a customer’s personal data everywhere (privacy requests)',
+  'customers:erase': 'Erase a customer’s personal data everywhere (privacy requests; cannot be undone)',
+  'customers:restrict': 'Restrict processing of a customer’s data, or lift the restriction (reversible)',
   'catalog:read': 'See products, prices and promotions',
   'catalog:write': 'Change products, prices and promotions',
   'inventory:read': 'See locations, stock and availability',
@@ -46,6 +47,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   agent: [
     ...read('channels', 'customers', 'catalog', 'inventory', 'orders', 'conversations'),
     'customers:write',
+    // Customers ask the contact centre to stop using their data; restriction is reversible, unlike erasure.
+    'customers:restrict',
     'orders:write',
     'conversations:write',
   ],
@@ -78,9 +81,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
  * - a Permission: a staff session or secret key whose role has it;
  * - `session`: any signed-in staff user (their own profile, sign-out);
  * - `publishable`: a publishable key `pk_…` (customer-facing /store routes);
+ * - `customer`: a customer token in `X-Customer-Token` (self-service /store/v1/me routes; no key needed);
  * - `public`: nobody needs to sign in (health, docs, login, console files).
  */
-export type Access = Permission | 'session' | 'publishable' | 'public';
+export type Access = Permission | 'session' | 'publishable' | 'customer' | 'public';
 
 export function isRole(value: string): value is Role {
   return (roles as readonly string[]).includes(value);

@@ -12,6 +12,8 @@ export type Principal =
     }
   | { kind: 'secret_key'; keyId: string; role: Role; label: string; permissions: readonly Permission[] }
   | { kind: 'publishable_key'; keyId: string; channelId: string; label: string }
+  /** A customer holding a self-service token (X-Customer-Token): one customer's own /store/v1/me routes. */
+  | { kind: 'customer'; customerId: string; tokenId: string; channelId: string | null }
   | { kind: 'anonymous' };
 
 /** Who did something, as recorded in events and the audit log. */
@@ -30,6 +32,8 @@ export function actorOf(principal: Principal): Actor {
     case 'secret_key':
     case 'publishable_key':
       return { type: 'api_key', id: principal.keyId, label: principal.label };
+    case 'customer':
+      return { type: 'customer', id: principal.customerId, label: 'customer' };
     case 'anonymous':
       return { type: 'system', id: null, label: 'anonymous' };
   }
@@ -43,6 +47,8 @@ export function principalId(principal: Principal): string {
     case 'secret_key':
     case 'publishable_key':
       return principal.keyId;
+    case 'customer':
+      return principal.customerId;
     case 'anonymous':
       return 'anonymous';
   }

@@ -16,6 +16,7 @@ import { platformMigrations } from '../migrations';
 import { channelsMigrations } from '../../modules/channels';
 import { inventoryMigrations } from '../../modules/inventory';
 import { customersMigrations } from '../../modules/customers';
+import { catalogMigrations } from '../../modules/catalog';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema as it was, untyped
 type AnyDb = Kysely<any>;
@@ -29,6 +30,7 @@ export function allMigrations(): NamedMigrations {
     channelsMigrations,
     inventoryMigrations,
     customersMigrations,
+    catalogMigrations,
   ];
   const all: NamedMigrations = {};
   for (const set of sets) {

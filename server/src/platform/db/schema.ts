@@ -9,6 +9,7 @@ import type { IdempotencyTables } from '../http/idempotency.table';
 import type { ChannelsTables } from '../../modules/channels';
 import type { InventoryTables } from '../../modules/inventory';
 import type { CustomersTables } from '../../modules/customers';
+import type { CatalogTables } from '../../modules/catalog';
 
 export interface Database
   extends
@@ -18,4 +19,5 @@ export interface Database
     EventTables,
     ChannelsTables,
     InventoryTables,
-    CustomersTables {}
+    CustomersTables,
+    CatalogTables {}

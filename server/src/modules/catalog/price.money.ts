@@ -1,0 +1,69 @@
+/**
+ * @module Money arithmetic for prices and promotions: ISO-4217 codes, and the integer rounding and allocation
+ * rules every discount follows. Amounts are minor units (cents) in safe integers; products of two amounts go
+ * through BigInt so nothing is ever rounded by floating point.
+ */
+
+/** `{ amount: 1999, currency: 'EUR' }` — minor units and an ISO-4217 code, as everywhere in the API. */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** Largest amount accepted anywhere (10^12 minor units): products with percentages stay exact. */
+export const MAX_AMOUNT = 1_000_000_000_000;
+
+const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+/**
+ * Whether `code` is an ISO-4217 currency the runtime knows (`EUR`, `JPY`), not merely three capitals (`XYZ`).
+ * @example isCurrency('EUR') // true
+ */
+export const isCurrency = (code: string): boolean => /^[A-Z]{3}$/.test(code) && currencies.has(code);
+
+export const money = (amount: number, currency: string): Money => ({ amount, currency });
+
+/**
+ * `numerator / denominator` rounded half up, for non-negative integers (1.5 → 2, 2.5 → 3).
+ * @example roundHalfUp(1999 * 15, 100) // 300 (15 % of 19.99 is 2.9985)
+ */
+export function roundHalfUp(numerator: number | bigint, denominator: number | bigint): number {
+  const n = BigInt(numerator);
+  const d = BigInt(denominator);
+  return Number((2n * n + d) / (2n * d));
+}
+
+/**
+ * Splits `total` over `weights` in proportion, in whole minor units, so that the parts add up to exactly
+ * `total` (largest-remainder method): each part is first rounded down, and the units left over go one each to
+ * the parts with the largest remainders, ties to the earlier part. No part exceeds its weight when
+ * `total <= sum(weights)`.
+ * @example allocate(100, [1, 1, 1]) // [34, 33, 33]
+ */
+export function allocate(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0 || total <= 0) return weights.map(() => 0);
+  const big = BigInt(total);
+  const bigSum = BigInt(sum);
+  const parts = weights.map((w) => Number((big * BigInt(w)) / bigSum));
+  const remainders = weights.map((w, i) => ({ i, r: (big * BigInt(w)) % bigSum }));
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (const { i } of remainders) {
+    if (left <= 0) break;
+    parts[i]! += 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+/** Formats minor units for sentences in API answers (`€12.50`), with the currency's own number of decimals. */
+export function formatMoney(value: Money): string {
+  return new Intl.NumberFormat('en', { style: 'currency', currency: value.currency }).format(
+    value.amount / 10 ** fractionDigits(value.currency),
+  );
+}
+
+/** Minor-unit digits of a currency: 2 for EUR, 0 for JPY, 3 for KWD. */
+export const fractionDigits = (currency: string): number =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;

@@ -1,0 +1,164 @@
+/**
+ * @module Availability to promise (ATP): for one channel, many SKUs at once — the total it can sell and where,
+ * optionally near a point within a radius ("in stock at 3 stores within 10 km"), and per delivery mode with a
+ * promise date that counts preparation time, opening hours, the same-day cut-off and stock on its way.
+ */
+import { AppError } from '../../platform/errors';
+import type { Db } from '../../platform/db/database';
+import { loadChannelStock, type ChannelLocation } from './channel-stock';
+import type { Point } from './geo';
+import type { LocationKind } from './location.repository';
+import { promiseFrom, startFor, type DeliveryMode, type DeliveryPromise } from './promise';
+
+export interface AvailabilityQuery {
+  channel_id: string;
+  skus: string[];
+  near?: Point | undefined;
+  radius_km?: number | undefined;
+  mode?: DeliveryMode | undefined;
+  /** Units wanted of each SKU (default 1): a location counts as in stock, and promises, for this many. */
+  quantity?: number | undefined;
+}
+
+export interface LocationAvailability {
+  location_id: string;
+  code: string;
+  name: string;
+  kind: LocationKind;
+  distance_km: number | null;
+  available: number;
+  incoming: Array<{ quantity: number; eta: string }>;
+  promise: DeliveryPromise | null;
+}
+
+export interface SkuAvailability {
+  sku: string;
+  /** Units the channel can sell now across the locations that fit the query. */
+  available: number;
+  /** Locations that have at least `quantity` available now. */
+  locations_in_stock: number;
+  /** The earliest promise among the locations (with a mode). */
+  promise: (DeliveryPromise & { location_id: string }) | null;
+  /** Locations with units available or on their way: nearest first with a point, else by priority. */
+  locations: LocationAvailability[];
+}
+
+export interface AvailabilityResult {
+  channel_id: string;
+  mode: DeliveryMode | null;
+  near: Point | null;
+  radius_km: number | null;
+  quantity: number;
+  skus: SkuAvailability[];
+}
+
+/** Which promise the customer has sooner: delivery day first, then the hour it is ready. */
+const earlier = (a: DeliveryPromise, b: DeliveryPromise): boolean =>
+  a.delivery_date < b.delivery_date || (a.delivery_date === b.delivery_date && a.ready_at < b.ready_at);
+
+const MINUTE = 60_000;
+/** Promises from stock on hand kept for reuse (per location, mode and minute); cleared when full. */
+const RECENT_PROMISES = 10_000;
+
+export function createAvailabilityService(deps: { db: Db; shipTransitDays: number }) {
+  const { db } = deps;
+  const recent = new Map<string, DeliveryPromise | null>();
+
+  /** The promise for `quantity` units of a SKU at a location, or null when it cannot make one. */
+  /**
+   * The promise from a location for goods on hand now. It is the location's, not a SKU's, and stays the same for
+   * the rest of the minute: kept across requests (until the location changes) and asked once per answer.
+   */
+  function promiseNow(location: ChannelLocation, mode: DeliveryMode, now: number): DeliveryPromise | null {
+    const minute = Math.ceil(now / MINUTE) * MINUTE;
+    const key = `${location.id}:${location.version}:${mode}:${minute}`;
+    let promise = recent.get(key);
+    if (promise === undefined) {
+      promise = promiseFrom(mode, location.schedule, minute, {
+        transitDays: deps.shipTransitDays,
+        incoming: false,
+      });
+      if (recent.size >= RECENT_PROMISES) recent.clear();
+      recent.set(key, promise);
+    }
+    return promise;
+  }
+
+  return {
+    /**
+     * What a channel can sell of these SKUs, where, and by when.
+     * @example await availability.checkAvailability({ channel_id: 'cha_web', skus: ['TEE-M', 'TEE-L'],
+     *   near: { latitude: 40.42, longitude: -3.70 }, radius_km: 10, mode: 'pickup' })
+     */
+    async checkAvailability(query: AvailabilityQuery): Promise<AvailabilityResult> {
+      const skus = [...new Set(query.skus)];
+      if (query.mode === 'same_day' && !query.near)
+        throw new AppError('validation_failed', 'Same-day availability needs the delivery point.', {
+          errors: [{ field: 'query.latitude', message: 'is required for mode same_day' }],
+        });
+      const quantity = query.quantity ?? 1;
+      const stock = await loadChannelStock(db, {
+        channelId: query.channel_id,
+        skus,
+        mode: query.mode,
+        near: query.near,
+        radiusKm: query.near ? query.radius_km : undefined,
+      });
+      const now = Date.now();
+      const atLocation = new Map<string, DeliveryPromise | null>();
+      /** The promise for `quantity` units at a location: now when it has them, else when a transfer brings them. */
+      const promiseFor = (
+        location: ChannelLocation,
+        free: number,
+        incoming: Array<{ quantity: number; eta: number }>,
+        mode: DeliveryMode,
+      ): DeliveryPromise | null => {
+        const start = startFor(quantity, free, incoming, now);
+        if (!start) return null;
+        if (start.incoming)
+          return promiseFrom(mode, location.schedule, start.from, {
+            transitDays: deps.shipTransitDays,
+            incoming: true,
+          });
+        if (!atLocation.has(location.id)) atLocation.set(location.id, promiseNow(location, mode, now));
+        return atLocation.get(location.id)!;
+      };
+      const result: SkuAvailability[] = skus.map((sku) => {
+        const locations: LocationAvailability[] = [];
+        let available = 0;
+        let inStock = 0;
+        let best: SkuAvailability['promise'] = null;
+        for (const location of stock.eligible) {
+          const free = stock.free(location.id, sku);
+          const incoming = stock.incoming(location.id, sku);
+          if (free <= 0 && incoming.length === 0) continue;
+          available += Math.max(0, free);
+          if (free >= quantity) inStock += 1;
+          const promise = query.mode ? promiseFor(location, free, incoming, query.mode) : null;
+          if (promise && (!best || earlier(promise, best))) best = { ...promise, location_id: location.id };
+          locations.push({
+            location_id: location.id,
+            code: location.code,
+            name: location.name,
+            kind: location.kind,
+            distance_km: location.distance_km,
+            available: Math.max(0, free),
+            incoming: incoming.map((l) => ({ quantity: l.quantity, eta: new Date(l.eta).toISOString() })),
+            promise,
+          });
+        }
+        return { sku, available, locations_in_stock: inStock, promise: best, locations };
+      });
+      return {
+        channel_id: query.channel_id,
+        mode: query.mode ?? null,
+        near: query.near ?? null,
+        radius_km: query.near ? (query.radius_km ?? null) : null,
+        quantity,
+        skus: result,
+      };
+    },
+  };
+}
+
+export type AvailabilityService = ReturnType<typeof createAvailabilityService>;
