@@ -91,6 +91,13 @@ import {
   transfersRoutes,
 } from './modules/inventory';
 import {
+  commerceEventTypes,
+  commerceNoCustomerData,
+  commercePrivacyHandlers,
+  commerceRoutes,
+  createCommerce,
+} from './modules/commerce';
+import {
   catalogEventTypes,
   catalogNoCustomerData,
   catalogRoutes,
@@ -235,6 +242,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     ...inventoryEventTypes,
     ...customersEventTypes,
     ...catalogEventTypes,
+    ...commerceEventTypes,
   ];
   const events = createEventBus(dialect);
   const channels = createChannelsService({ db, events });
@@ -251,6 +259,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     segmentsPrivacyHandler,
     selfServicePrivacyHandler,
     promotionsPrivacyHandler,
+    ...commercePrivacyHandlers,
   ];
   const privacy = createCustomerPrivacyService({ db, events, handlers: privacyHandlers });
   const retention = createRetention({ db, privacy, config });
@@ -342,6 +351,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       write: 'inventory:write',
     },
   };
+  const commerce = createCommerce({
+    db,
+    dialect,
+    events,
+    config,
+    channels,
+    identity,
+    customers,
+    consent,
+    catalog,
+    prices,
+    promotions,
+    locations,
+    stock,
+    availability,
+    sourcing,
+    reservations,
+    publicUrl: () => config.publicUrl ?? `http://localhost:${listeningPort(app) ?? config.port}`,
+  });
   const users = createUsersService({ db, events });
   const sessions = createSessionsService({ db, config });
   const apiKeys = createApiKeysService({ db, events, channelExists: channels.channelExists });
@@ -422,6 +450,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(promotionsRoutes(promotions));
   await app.register(feedRoutes(feeds));
   await app.register(csvRoutes(csv));
+  await app.register(commerceRoutes(commerce));
 
   if (consoleIndex) {
     await app.register(fastifyStatic, { root: config.consoleDir, wildcard: false, index: ['index.html'] });
@@ -430,11 +459,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   let stopHousekeeping: () => void = () => undefined;
   let stopSegmentJobs: () => void = () => undefined;
   let stopReservationExpiry: () => void = () => undefined;
+  let stopCommerceJobs: () => void = () => undefined;
   const startWorkers = () => {
     dispatcher.start();
     webhookSender.start();
     stopSegmentJobs = segments.startJobs(app.log);
     stopReservationExpiry = reservations.startJobs(app.log, config.reservationExpiryEveryMs);
+    stopCommerceJobs = commerce.startJobs(app.log);
     stopHousekeeping = startHousekeeping(
       [
         sessions.purgeExpired,
@@ -451,6 +482,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     stopHousekeeping();
     stopSegmentJobs();
     stopReservationExpiry();
+    stopCommerceJobs();
     realtime.closeAll();
     await dispatcher.stop();
     await webhookSender.stop();
@@ -488,6 +520,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       csv,
       accessTokens,
       selfService,
+      commerce,
     },
     privacyHandlers,
     retention,
@@ -498,6 +531,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       ...inventoryNoCustomerData,
       ...customersNoCustomerData,
       ...catalogNoCustomerData,
+      ...commerceNoCustomerData,
     },
     dispatcher,
     webhookSender,

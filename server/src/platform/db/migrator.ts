@@ -17,6 +17,7 @@ import { channelsMigrations } from '../../modules/channels';
 import { inventoryMigrations } from '../../modules/inventory';
 import { customersMigrations } from '../../modules/customers';
 import { catalogMigrations } from '../../modules/catalog';
+import { commerceMigrations } from '../../modules/commerce';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema as it was, untyped
 type AnyDb = Kysely<any>;
@@ -31,6 +32,7 @@ export function allMigrations(): NamedMigrations {
     inventoryMigrations,
     customersMigrations,
     catalogMigrations,
+    commerceMigrations,
   ];
   const all: NamedMigrations = {};
   for (const set of sets) {

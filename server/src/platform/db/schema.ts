@@ -10,6 +10,7 @@ import type { ChannelsTables } from '../../modules/channels';
 import type { InventoryTables } from '../../modules/inventory';
 import type { CustomersTables } from '../../modules/customers';
 import type { CatalogTables } from '../../modules/catalog';
+import type { CommerceTables } from '../../modules/commerce';
 
 export interface Database
   extends
@@ -20,4 +21,5 @@ export interface Database
     ChannelsTables,
     InventoryTables,
     CustomersTables,
-    CatalogTables {}
+    CatalogTables,
+    CommerceTables {}
