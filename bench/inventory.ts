@@ -92,7 +92,7 @@ export function table(rows: Row[]): string {
 export const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-interface HotSetup {
+export interface HotSetup {
   channelId: string;
   locationId: string;
   sku: string;
@@ -101,7 +101,7 @@ interface HotSetup {
 }
 
 /** One store, a web channel selling from it, and three SKUs of 10,000 units (hot, raw baseline) or 2,000 (warm-up). */
-async function stockHotSkus(omnis: OmnisApp): Promise<HotSetup> {
+export async function stockHotSkus(omnis: OmnisApp): Promise<HotSetup> {
   const { channels, locations, allocations, stock } = omnis.services;
   const channel = await channels.createChannel({ kind: 'web', name: 'Bench web shop' }, systemActor);
   const store = await locations.createLocation(
@@ -143,7 +143,7 @@ async function stockHotSkus(omnis: OmnisApp): Promise<HotSetup> {
 }
 
 /** 64 clients reserve one unit each until the SKU is sold out, plus a few hundred more that must be refused. */
-async function measureHotHttp(
+export async function measureHotHttp(
   target: Omnis,
   setup: HotSetup,
   connections: number,
@@ -333,7 +333,7 @@ export function machineHeader(title: string, lines: string[]): string {
   ].join('\n');
 }
 
-async function withDatabase<T>(
+export async function withDatabase<T>(
   databaseUrl: string | undefined,
   fn: (database: BenchDatabase, dataDir: string) => Promise<T>,
 ): Promise<T> {

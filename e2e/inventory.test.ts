@@ -70,7 +70,7 @@ describe('inventory', () => {
     expect(madrid && barcelona).toBeTruthy();
     const channels = await api<{ data: Array<{ id: string; kind: string }> }>('GET', '/v1/channels?kind=web');
     webChannelId = channels.data[0]!.id;
-    // The web shop sells from every location (the console has no allocation editor yet).
+    // The web shop sells from every location (set through the API; e2e/allocations.test.ts drives the editor).
     await api('PUT', `/v1/stock/allocations/${webChannelId}`, {
       locations: locations.data.map((l, i) => ({ location_id: l.id, priority: i + 1 })),
     });

@@ -306,3 +306,20 @@ export function useAllocation(channelId: string | null) {
       request<Allocation>(`/v1/stock/allocations/${encodeURIComponent(channelId!)}`, { signal }),
   });
 }
+
+export interface AllocationInput {
+  locations: Array<{ location_id: string; priority: number; holdback: number }>;
+}
+
+/** Replaces which locations a channel sells from; availability and promises change with it. */
+export function useSaveAllocation() {
+  const invalidate = useInvalidateInventory();
+  return useMutation({
+    mutationFn: ({ channelId, input }: { channelId: string; input: AllocationInput }) =>
+      request<Allocation>(`/v1/stock/allocations/${encodeURIComponent(channelId)}`, {
+        method: 'PUT',
+        body: input,
+      }),
+    onSuccess: invalidate,
+  });
+}

@@ -1,6 +1,6 @@
 /**
- * @module The Inventory area's heading and its screens as tabs: stock grid, locations (with the map),
- * availability checker, reservations, transfers and the ledger.
+ * @module The Inventory area's heading and its screens as tabs: stock grid, locations (with the map), channel
+ * allocation, availability checker, reservations, transfers and the ledger.
  */
 import { Tabs } from '@mantine/core';
 import {
@@ -9,6 +9,7 @@ import {
   IconLock,
   IconMapPin,
   IconRadar2,
+  IconRoute,
   IconTable,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -16,11 +17,13 @@ import { useNavigate } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { useInventoryT } from './inventory-i18n';
 
-export type InventoryTab = 'stock' | 'locations' | 'availability' | 'reservations' | 'transfers' | 'ledger';
+export type InventoryTab =
+  'stock' | 'locations' | 'allocations' | 'availability' | 'reservations' | 'transfers' | 'ledger';
 
 const TABS: Array<{ tab: InventoryTab; path: string; icon: ReactNode }> = [
   { tab: 'stock', path: '/inventory', icon: <IconTable size={16} /> },
   { tab: 'locations', path: '/inventory/locations', icon: <IconMapPin size={16} /> },
+  { tab: 'allocations', path: '/inventory/allocations', icon: <IconRoute size={16} /> },
   { tab: 'availability', path: '/inventory/availability', icon: <IconRadar2 size={16} /> },
   { tab: 'reservations', path: '/inventory/reservations', icon: <IconLock size={16} /> },
   { tab: 'transfers', path: '/inventory/transfers', icon: <IconArrowsExchange size={16} /> },

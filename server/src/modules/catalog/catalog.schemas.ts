@@ -286,6 +286,24 @@ export const productListFilters = {
   brand: Type.Optional(Type.Array(Type.String({ maxLength: 100 }))),
   tag: Type.Optional(Type.Array(Type.String({ maxLength: 60 }))),
   attr: AttrQuery,
+  price_min: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description: 'Only products with a variant priced at least this (minor units) in the channel',
+    }),
+  ),
+  price_max: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description: 'Only products with a variant priced at most this (minor units) in the channel',
+    }),
+  ),
+  price_currency: Type.Optional(
+    Type.String({
+      pattern: '^[A-Z]{3}$',
+      description: 'ISO 4217 code of price_min/max; default: the currency of the price facet',
+    }),
+  ),
   facets: Type.Optional(Type.Boolean({ description: 'Include facet counts (always on with q)' })),
   locale: LocaleQuery,
 };

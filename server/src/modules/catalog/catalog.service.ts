@@ -8,7 +8,7 @@ import type { EventBus } from '../../platform/events/outbox';
 import { createCategoriesService, createCollectionsService } from './category.service';
 import { createProductsService } from './product.service';
 import { createPublicationService } from './publication.service';
-import { createProductSearch, type PriceFacetHook } from './search';
+import { createProductSearch, type PriceFacetHook, type PriceFilterHook } from './search';
 import { createSizeChartsService } from './size-chart.service';
 import { createVariantsService } from './variant.service';
 
@@ -27,7 +27,12 @@ export interface CatalogDeps {
  */
 export function createCatalogService(deps: CatalogDeps) {
   let priceFacet: PriceFacetHook | undefined;
-  const search = createProductSearch({ dialect: deps.dialect, priceFacet: () => priceFacet });
+  let priceFilter: PriceFilterHook | undefined;
+  const search = createProductSearch({
+    dialect: deps.dialect,
+    priceFacet: () => priceFacet,
+    priceFilter: () => priceFilter,
+  });
   return {
     products: createProductsService({ ...deps, search }),
     variants: createVariantsService(deps),
@@ -41,6 +46,13 @@ export function createCatalogService(deps: CatalogDeps) {
      */
     setPriceFacet(hook: PriceFacetHook): void {
       priceFacet = hook;
+    },
+    /**
+     * Wires in the price filter of product search (`price_min` / `price_max`), computed like the facet.
+     * @example catalog.setPriceFilter(prices.productsPricedWithin)
+     */
+    setPriceFilter(hook: PriceFilterHook): void {
+      priceFilter = hook;
     },
   };
 }

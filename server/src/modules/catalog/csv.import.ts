@@ -29,6 +29,9 @@ export interface ImportSummary {
   /** Rows left out (only with skipInvalid). */
   skipped: number;
   errors: ImportProblem[];
+  /** Products import: products made new, and existing products the file named (changed where it differs). */
+  created?: number;
+  updated?: number;
 }
 
 export type CsvRow = Record<string, string> & { __row: number };

@@ -1,7 +1,8 @@
 /**
  * @module Products as CSV, one row per variant (the layout shops and spreadsheets know): product columns on each
  * row of a handle, texts per locale (`title_en`, `title_es`…), categories, collections and tags as `a|b`, up to
- * three options as name/value pairs, then `sku` and `gtin`. Import creates new products, all or nothing.
+ * three options as name/value pairs, then `sku` and `gtin`. Import creates the products whose handle is new and
+ * updates those whose handle exists (csv.products.update.ts), all or nothing.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../../platform/auth/principal';
@@ -11,6 +12,7 @@ import { inTransaction } from '../../platform/db/transaction';
 import { createCatalogService, type CatalogDeps } from './catalog.service';
 import type { CategoryNode } from './category.repository';
 import {
+  invalidFile,
   listCell,
   parseCsv,
   problem,
@@ -20,6 +22,7 @@ import {
   type ImportProblem,
   type ImportSummary,
 } from './csv.import';
+import { existingCatalog, updatePlanFor, writeUpdate, type UpdatePlan } from './csv.products.update';
 import { checkGtin } from './gtin';
 import type { LocalizedText } from './localized';
 import { productStatuses, type Product, type ProductStatus } from './product.repository';
@@ -161,37 +164,11 @@ export async function importProductsCsv(
   const categoryIds = new Map([...categories].map(([id, handle]) => [handle, id]));
   const collectionIds = new Map([...collections].map(([id, handle]) => [handle, id]));
   const db: Db = deps.db;
-  const skus = rows.map((r) => r.sku!).filter(Boolean);
-  const takenSkus = new Set<string>();
-  const takenGtins = new Set<string>();
-  const takenHandles = new Set<string>();
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    const gtins = chunk.map((r) => checkGtin(r.gtin ?? '')).flatMap((c) => (c.ok ? [c.gtin14] : []));
-    const handles = chunk.map((r) => r.handle!).filter(Boolean);
-    const some = skus.slice(i, i + 500);
-    if (some.length)
-      for (const r of await db
-        .selectFrom('catalog_variants')
-        .select('sku')
-        .where('sku', 'in', some)
-        .execute())
-        takenSkus.add(r.sku);
-    if (gtins.length)
-      for (const r of await db
-        .selectFrom('catalog_variants')
-        .select('gtin14')
-        .where('gtin14', 'in', gtins)
-        .execute())
-        takenGtins.add(r.gtin14!);
-    if (handles.length)
-      for (const r of await db
-        .selectFrom('catalog_products')
-        .select('handle')
-        .where('handle', 'in', handles)
-        .execute())
-        takenHandles.add(r.handle);
-  }
+  const gtin14 = (row: CsvRow) => {
+    const check = checkGtin(row.gtin ?? '');
+    return check.ok ? check.gtin14 : null;
+  };
+  const existing = await existingCatalog(db, createCatalogService(deps), rows, gtin14);
 
   const seenSku = new Map<string, number>();
   const seenGtin = new Map<string, number>();
@@ -201,20 +178,21 @@ export async function importProductsCsv(
     const handle = row.handle!;
     if (!HANDLE.test(handle))
       errors.push(problem(at, 'handle', 'must be lower-case letters, digits and dashes'));
-    else if (takenHandles.has(handle))
-      errors.push(problem(at, 'handle', `${handle} is already a product’s handle`));
     const sku = row.sku!;
+    // A SKU may be in the file again only for its own product (an update); another product's is refused.
+    const owner = existing.skuOwner.get(sku);
     if (!SKU.test(sku))
       errors.push(
         problem(at, 'sku', 'must be 1–64 letters, digits, . _ / - (starting with a letter or digit)'),
       );
-    else if (takenSkus.has(sku)) errors.push(problem(at, 'sku', `${sku} is already a variant’s SKU`));
+    else if (owner !== undefined && owner !== handle)
+      errors.push(problem(at, 'sku', `${sku} is already the SKU of a variant of ${owner}`));
     else if (seenSku.has(sku)) errors.push(problem(at, 'sku', `repeats the SKU of row ${seenSku.get(sku)}`));
     seenSku.set(sku, at);
     if (row.gtin) {
       const check = checkGtin(row.gtin);
       if (!check.ok) errors.push(problem(at, 'gtin', check.message));
-      else if (takenGtins.has(check.gtin14))
+      else if (existing.gtinOwner.has(check.gtin14) && existing.gtinOwner.get(check.gtin14) !== sku)
         errors.push(problem(at, 'gtin', `${row.gtin} is already a variant’s GTIN`));
       else if (seenGtin.has(check.gtin14))
         errors.push(problem(at, 'gtin', `repeats the GTIN of row ${seenGtin.get(check.gtin14)}`));
@@ -231,7 +209,12 @@ export async function importProductsCsv(
       if (Boolean(row[`option${o}_name`]) !== Boolean(row[`option${o}_value`]))
         errors.push(problem(at, `option${o}_value`, `needs option${o}_name and option${o}_value together`));
     const group = groups.get(handle) ?? [];
-    if (group.length === 0 && Object.keys(localized(row, columns, 'title_')).length === 0)
+    // An existing product keeps its title when the file has none for it (checked with the plan below).
+    if (
+      group.length === 0 &&
+      !existing.products.has(handle) &&
+      Object.keys(localized(row, columns, 'title_')).length === 0
+    )
       errors.push(
         problem(
           at,
@@ -244,15 +227,28 @@ export async function importProductsCsv(
     options.progress?.('validating', i + 1, rows.length);
   });
   const inputs = new Map<string, ProductInput>();
+  const updates = new Map<string, UpdatePlan>();
   for (const [handle, group] of groups) {
-    const input = productFrom(handle, group, columns, categoryIds, collectionIds);
-    inputs.set(handle, input);
+    const current = existing.products.get(handle);
+    const plan = current ? updatePlanFor(current, group, columns, { categoryIds, collectionIds }) : null;
+    if (plan) updates.set(handle, plan);
+    if (plan && Object.keys(plan.after.title).length === 0)
+      errors.push(
+        problem(
+          group[0]!.__row,
+          columns.find((c) => c.startsWith('title_'))!,
+          'would leave the product without a title',
+        ),
+      );
+    // An update is checked as the product it leaves: file rows first, then the variants the file leaves alone.
+    const input = plan ? plan.after : productFrom(handle, group, columns, categoryIds, collectionIds);
+    if (!plan) inputs.set(handle, input);
     // The product rules the service applies (option combinations, repeated values…), named by row and column.
     const found: FieldError[] = [];
     checkProductInput(input, 'p', found);
     for (const e of found) {
       const m = /^p\.variants\.(\d+)\.(\w+)/.exec(e.field);
-      const row = m ? group[Number(m[1])]! : group[0]!;
+      const row = (m ? group[Number(m[1])] : undefined) ?? group[0]!;
       const column = m?.[2] === 'options' ? 'option1_value' : (m?.[2] ?? e.field.split('.')[1] ?? 'handle');
       if (!errors.some((x) => x.row === row.__row)) errors.push(problem(row.__row, column, e.message));
     }
@@ -265,18 +261,35 @@ export async function importProductsCsv(
         if (!errors.some((e) => e.row === row.__row))
           errors.push(problem(row.__row, 'handle', `product ${handle} has an invalid row`));
   const good = rowsToWrite(rows, errors, options);
-  const toWrite = [...new Set(good.map((r) => r.handle!))].map((h) => inputs.get(h)!);
+  const goodHandles = [...new Set(good.map((r) => r.handle!))];
+  const toCreate = goodHandles.flatMap((h) => inputs.get(h) ?? []);
+  const toUpdate = goodHandles.flatMap((h) => updates.get(h) ?? []);
 
   let written = 0;
   await inTransaction(deps.db, async (trx) => {
     // The services join this one transaction: a refusal half-way rolls back every product before it.
     const catalog = createCatalogService({ ...deps, db: trx as unknown as Db });
-    for (let i = 0; i < toWrite.length; i += CHUNK) {
-      const chunk = toWrite.slice(i, i + CHUNK);
+    for (let i = 0; i < toCreate.length; i += CHUNK) {
+      const chunk = toCreate.slice(i, i + CHUNK);
       await catalog.products.createProducts(chunk, actor, 'rows');
       written += chunk.reduce((n, p) => n + p.variants!.length, 0);
       options.progress?.('writing', written, good.length);
     }
+    for (const plan of toUpdate) {
+      const { problems } = await writeUpdate(catalog, plan, actor);
+      // What the checks above could not foresee (a race, a rule only the database knows): nothing is kept.
+      if (problems.length > 0) throw invalidFile(problems);
+      written += plan.variants.length;
+      options.progress?.('writing', written, good.length);
+    }
   });
-  return { kind: 'products', rows: rows.length, written, skipped: rows.length - good.length, errors };
+  return {
+    kind: 'products',
+    rows: rows.length,
+    written,
+    skipped: rows.length - good.length,
+    errors,
+    created: toCreate.length,
+    updated: toUpdate.length,
+  };
 }

@@ -39,6 +39,10 @@ const Summary = Type.Object({
   written: Type.Integer(),
   skipped: Type.Integer({ description: 'rows left out with skip_invalid' }),
   errors: Type.Array(Problem),
+  created: Type.Optional(Type.Integer({ description: 'products: new handles, created' })),
+  updated: Type.Optional(
+    Type.Integer({ description: 'products: existing handles, changed where the file differs' }),
+  ),
 });
 
 export function csvRoutes(csv: CsvService): FastifyPluginAsyncTypebox {
@@ -55,7 +59,7 @@ export function csvRoutes(csv: CsvService): FastifyPluginAsyncTypebox {
           config: { access: port.write },
           schema: {
             tags: ['imports'],
-            summary: `Import ${kind} from CSV (text/csv): every row is checked first; a bad row → 422 and nothing is written`,
+            summary: `Import ${kind} from CSV (text/csv): every row is checked first; a bad row → 422 and nothing is written${kind === 'products' ? '; an existing handle updates that product, an existing SKU of it that variant' : ''}`,
             querystring: strictObject({
               skip_invalid: Type.Optional(
                 Type.Boolean({ description: 'write the valid rows and report the others' }),

@@ -73,7 +73,15 @@ describeEachDialect('CSV import and export', (t) => {
     await structure(t());
     const products = await send(t(), 'products', productsCsv);
     expect(products.statusCode, products.body).toBe(200);
-    expect(products.json()).toEqual({ kind: 'products', rows: 3, written: 3, skipped: 0, errors: [] });
+    expect(products.json()).toEqual({
+      kind: 'products',
+      rows: 3,
+      written: 3,
+      skipped: 0,
+      errors: [],
+      created: 2,
+      updated: 0,
+    });
     await t().omnis.services.prices.createPriceList({ name: 'Winter sale', type: 'sale' }, systemActor);
     const prices = await send(
       t(),

@@ -22,7 +22,7 @@ export { createCatalogService, type CatalogService, type CatalogDeps } from './c
 export { catalogRoutes } from './catalog.routes';
 export type { Product, ProductStatus, Attribute, ProductOption } from './product.repository';
 export type { ProductInput, VariantInput } from './product.rules';
-export type { ProductQuery, Facets, PriceFacet, PriceFacetHook } from './search';
+export type { ProductQuery, Facets, PriceFacet, PriceFacetHook, PriceFilterHook } from './search';
 export type { SizeChart, ResolvedSizeChart } from './size-chart.repository';
 export type { Category, Collection } from './category.repository';
 export { checkGtin } from './gtin';

@@ -180,6 +180,49 @@ export function createPriceComputation(deps: PriceComputeDeps) {
     },
 
     /**
+     * The search's price filter: of these products, those with a variant an anonymous shopper in the channel
+     * pays between `min` and `max` (minor units, inclusive) for now — in `currency`, or without one in the
+     * currency the price facet reports for them (most of their variants'), so a storefront filters in what the
+     * facet showed it.
+     * @example catalog.setPriceFilter(prices.productsPricedWithin)
+     *   // ({ ids: ['prd_…'], currency: 'EUR' }) for (ids, { channelId: 'cha_web', min: 2000, max: 4000 })
+     */
+    async productsPricedWithin(
+      productIds: string[],
+      range: {
+        channelId: string | null;
+        min?: number | undefined;
+        max?: number | undefined;
+        currency?: string;
+      },
+    ): Promise<{ ids: string[]; currency: string | null }> {
+      const variants = await variantRowsOfProducts(db, productIds);
+      const currency =
+        range.currency ??
+        (await mainCurrencyOf(
+          db,
+          variants.map((v) => v.id),
+        ));
+      if (!currency) return { ids: [], currency: null };
+      const computed = await compute(
+        variants.map((v) => v.id),
+        { currency, channelId: range.channelId, segmentIds: [], at: Date.now() },
+      );
+      const productOf = new Map(variants.map((v) => [v.id, v.product_id]));
+      const ids = new Set<string>();
+      for (const p of computed) {
+        const amount = p.price?.amount;
+        if (amount === undefined) continue;
+        if (
+          (range.min === undefined || amount >= range.min) &&
+          (range.max === undefined || amount <= range.max)
+        )
+          ids.add(productOf.get(p.variant_id)!);
+      }
+      return { ids: [...ids], currency };
+    },
+
+    /**
      * Each variant's price in every channel next to the default, for an anonymous shopper: where a channel
      * differs, `source` names the channel-specific list that makes it so ("store price differs from web price").
      * @example await prices.compareChannels({ variantIds: ['var_…'], currency: 'EUR' })

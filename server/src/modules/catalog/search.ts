@@ -1,6 +1,7 @@
 /**
  * @module Product lists and search: one function for staff lists, storefront lists and full-text queries, with
- * filters (status, brand, category subtree, collection, tags, attribute values, channel), ranking, and facets.
+ * filters (status, brand, category subtree, collection, tags, attribute values, channel, price range), ranking,
+ * and facets.
  * Full text runs on SQLite FTS5 or PostgreSQL tsvector (the one dialect branch is `textMatch`).
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
@@ -28,6 +29,13 @@ export interface ProductQuery {
   published_to?: string | undefined;
   /** Storefront: only what this channel shows — published to it and active there (its status override applies). */
   visible_in?: string | undefined;
+  /**
+   * Only products with a variant priced at least / at most this (minor units) for an anonymous shopper in the
+   * channel (`visible_in`, else `published_to`), in `price_currency` or else the currency of the price facet.
+   */
+  price_min?: number | undefined;
+  price_max?: number | undefined;
+  price_currency?: string | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
 }
@@ -69,15 +77,31 @@ export type PriceFacetHook = (
   context: { channelId: string | null },
 ) => Promise<PriceFacet | null>;
 
+/**
+ * The hook through which prices filter by price: of these products, the ids priced within the range for the
+ * channel, and the currency that was compared in. Absent until prices are wired in: a price filter is refused.
+ */
+export type PriceFilterHook = (
+  productIds: string[],
+  range: {
+    channelId: string | null;
+    min?: number | undefined;
+    max?: number | undefined;
+    currency?: string;
+  },
+) => Promise<{ ids: string[]; currency: string | null }>;
+
 type Eb = ExpressionBuilder<Database & { p: Database['catalog_products'] }, 'p'>;
 interface Resolved {
   /** The query's words, folded. */
   words: string[];
   /** The category filter expanded to every category below; null without a category filter. */
   categoryIds: string[] | null;
+  /** The products the price filter keeps; null without one. */
+  priceIds: string[] | null;
 }
 
-type FilterKey = 'brand' | 'category' | 'tag' | `attr:${string}`;
+type FilterKey = 'brand' | 'category' | 'tag' | 'price' | `attr:${string}`;
 
 const FACET_SIZE = 50;
 const MAX_WORDS = 10;
@@ -85,6 +109,7 @@ const MAX_WORDS = 10;
 export function createProductSearch(deps: {
   dialect: Dialect;
   priceFacet?: () => PriceFacetHook | undefined;
+  priceFilter?: () => PriceFilterHook | undefined;
 }) {
   const { dialect } = deps;
 
@@ -171,9 +196,21 @@ export function createProductSearch(deps: {
         );
       }
       if (resolved.words.length > 0) all.push(eb('p.id', 'in', textMatch(dialect, resolved.words).ids));
+      if (resolved.priceIds && without !== 'price') all.push(idIn(resolved.priceIds));
       return eb.and(all);
     };
   }
+
+  /**
+   * `p.id` among these ids, bound as one parameter however many there are: a price filter can keep tens of
+   * thousands of products, past SQLite's limit on bound variables. The one dialect branch for lists of ids.
+   */
+  const idIn = (ids: string[]): Expression<SqlBool> =>
+    ids.length === 0
+      ? sql<SqlBool>`1 = 0`
+      : dialect === 'sqlite'
+        ? sql<SqlBool>`p.id in (select value from json_each(${JSON.stringify(ids)}))`
+        : sql<SqlBool>`p.id = any(${ids}::text[])`;
 
   const published = (eb: Eb, channelId: string) =>
     eb.exists(
@@ -187,7 +224,40 @@ export function createProductSearch(deps: {
   async function resolve(db: DbOrTrx, query: ProductQuery): Promise<Resolved> {
     const words = tokens(query.q ?? '').slice(0, MAX_WORDS);
     const categoryIds = query.category_id?.length ? await subtreeIds(db, query.category_id) : null;
-    return { words, categoryIds };
+    const resolved: Resolved = { words, categoryIds, priceIds: null };
+    if (query.price_min === undefined && query.price_max === undefined) return resolved;
+    checkPriceRange(query);
+    const hook = deps.priceFilter?.();
+    if (!hook)
+      throw new AppError(
+        'validation_failed',
+        'Prices are not set up: products cannot be filtered by price.',
+        {
+          errors: [{ field: 'query.price_min', message: 'cannot be used without prices' }],
+        },
+      );
+    // Priced over the products every other filter keeps — the same set the price facet describes.
+    const candidates = (await matchingIds(db, query, resolved).execute()).map((r) => r.id);
+    const kept =
+      candidates.length === 0
+        ? []
+        : (
+            await hook(candidates, {
+              channelId: query.visible_in ?? query.published_to ?? null,
+              min: query.price_min,
+              max: query.price_max,
+              ...(query.price_currency ? { currency: query.price_currency } : {}),
+            })
+          ).ids;
+    return { ...resolved, priceIds: kept };
+  }
+
+  /** A range that cannot hold a price is the caller's mistake, named, rather than an empty answer. */
+  function checkPriceRange(query: ProductQuery): void {
+    if (query.price_min !== undefined && query.price_max !== undefined && query.price_min > query.price_max)
+      throw new AppError('validation_failed', 'price_max is below price_min.', {
+        errors: [{ field: 'query.price_max', message: 'must not be below price_min' }],
+      });
   }
 
   /** Ranked results paginate by position: the cursor carries an offset into the ranking. */
@@ -288,7 +358,8 @@ export function createProductSearch(deps: {
     const hook = deps.priceFacet?.();
     let price: PriceFacet | null = null;
     if (hook) {
-      const ids = (await matching().execute()).map((r) => r.id);
+      // The range before the price filter: a storefront's slider keeps showing every price it can move to.
+      const ids = (await matching('price').execute()).map((r) => r.id);
       price =
         ids.length > 0
           ? await hook(ids, { channelId: query.visible_in ?? query.published_to ?? null })

@@ -1,10 +1,13 @@
 /**
  * A stock controller types the start of a SKU in the console's search box and gets the levels of every SKU that
- * begins with it, whatever the case she typed, page after page, and nothing else.
+ * begins with it, whatever the case she typed, page after page, and nothing else — read through an index range,
+ * so a catalogue of millions of levels answers as fast as a small one.
  */
+import { CompiledQuery, sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../../test/harness';
 import { aLocation, receive, unique } from './inventory.test-support';
+import { skuPrefixCondition } from './stock.repository';
 
 describeEachDialect('stock search by SKU prefix', (t) => {
   it('finds the levels whose SKU starts with what was typed, ignoring case, and pages through them', async () => {
@@ -53,5 +56,39 @@ describeEachDialect('stock search by SKU prefix', (t) => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors[0].field).toBe('query.sku_prefix');
+  });
+
+  it('reads the levels of a prefix through the upper-case SKU index, not by scanning every level', async () => {
+    const { db } = t().omnis.database;
+    // The query listLevelRows runs for a search box: the prefix range, in SKU order, one page.
+    const compiled = db
+      .selectFrom('stock_levels')
+      .selectAll()
+      .where(skuPrefixCondition(db, 'tee-b'))
+      .orderBy('sku')
+      .orderBy('location_id')
+      .limit(51)
+      .compile();
+    const plan = await db.transaction().execute(async (trx) => {
+      if (t().dialect === 'sqlite')
+        return (
+          await trx.executeQuery<{ detail: string }>(
+            CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
+          )
+        ).rows
+          .map((r) => r.detail)
+          .join('\n');
+      // The test table is small enough that PostgreSQL would rather read it whole: ask what it would do if not.
+      await sql`set local enable_seqscan = off`.execute(trx);
+      return (
+        await trx.executeQuery<{ 'QUERY PLAN': string }>(
+          CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]),
+        )
+      ).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+    });
+    expect(plan).toMatch(/stock_levels_sku_upper_idx/);
+    expect(plan).not.toMatch(/^SCAN stock_levels$/m);
   });
 });

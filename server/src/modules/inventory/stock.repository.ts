@@ -270,6 +270,23 @@ export async function updateLevelSettings(
     .executeTakeFirst();
 }
 
+/**
+ * SKUs starting with `prefix` whatever the case, as a range over the upper-cased SKU that its index
+ * (stock_levels_sku_upper_idx) answers: `folded >= 'TEE' AND folded < 'TEF'`. SKUs are ASCII, so upper() folds
+ * them the same on both databases, and in byte order every string with the prefix lies in that range and nothing
+ * else does. The expression must match the index's exactly for the planner to use it: one dialect branch.
+ */
+export function skuPrefixCondition(db: DbOrTrx, prefix: string) {
+  const from = prefix.toUpperCase();
+  // The last character plus one: SKU characters are ASCII, so it never runs past a code unit.
+  const to = from.slice(0, -1) + String.fromCharCode(from.charCodeAt(from.length - 1) + 1);
+  const folded =
+    dialectOf(db as unknown as Kysely<unknown>) === 'sqlite'
+      ? sql`upper(sku)`
+      : sql`(upper(sku) collate "C")`;
+  return sql<boolean>`${folded} >= ${from} and ${folded} < ${to}`;
+}
+
 /** Levels in (sku, location) order, a page at a time; the cursor is the last (sku, location) seen. */
 export async function listLevelRows(
   db: DbOrTrx,
@@ -285,12 +302,7 @@ export async function listLevelRows(
   const limit = Math.min(filter.limit ?? 50, 200);
   let q = db.selectFrom('stock_levels').selectAll();
   if (filter.sku) q = q.where('sku', '=', filter.sku);
-  // substr + upper rather than LIKE: SQLite's LIKE ignores case and PostgreSQL's does not, and SKUs are ASCII,
-  // so upper() folds them the same way on both.
-  if (filter.sku_prefix)
-    q = q.where(
-      sql<boolean>`upper(substr(sku, 1, ${filter.sku_prefix.length})) = ${filter.sku_prefix.toUpperCase()}`,
-    );
+  if (filter.sku_prefix) q = q.where(skuPrefixCondition(db, filter.sku_prefix));
   if (filter.location_id) q = q.where('location_id', '=', filter.location_id);
   if (filter.low)
     q = q
