@@ -1,8 +1,8 @@
 /**
  * @module Seeds the demo retailer's catalog and stock through the services' bulk paths: about 2,000 SKUs of
- * apparel and shoes with size charts, EAN-13 barcodes, base prices in EUR, a sale, a store price exception, two
- * promotions, publication to the selling channels, channel allocations and stock in three stores and the Getafe
- * warehouse. Deterministic: the same seed gives the same assortment, prices and stock every time.
+ * apparel and shoes with size charts, EAN-13 barcodes, base prices in EUR (and in GBP for the UK shop), a sale,
+ * a store price exception, two promotions, publication to the selling channels, channel allocations and stock in
+ * three stores and the Getafe warehouse. Deterministic: the same seed gives the same assortment, prices and stock every time.
  */
 import { systemActor } from '../platform/auth/principal';
 import type { CatalogService, PricesService, ProductInput, PromotionsService } from '../modules/catalog';
@@ -32,6 +32,8 @@ export interface DemoCatalogServices {
 
 export interface DemoCatalogChannels {
   web: string;
+  /** Web shops abroad that sell in GBP (the UK shop): same catalog, GBP prices, shipped from the warehouse. */
+  abroad: string[];
   app: string;
   /** Store channel id → its location. */
   stores: Array<{ channelId: string; location: Location }>;
@@ -44,6 +46,22 @@ export interface DemoCatalogResult {
   units: number;
   promotionCodes: string[];
 }
+
+/**
+ * The fixed rate the demo's GBP prices are derived with (1 EUR = 0.85 GBP): a demo needs stable figures, not a
+ * market rate, and a real retailer sets its UK prices itself rather than converting them.
+ */
+export const DEMO_GBP_PER_EUR = 0.85;
+
+/**
+ * A EUR price in pence at the demo rate, on a UK price point: the nearest pound less a penny.
+ * @example gbpPricePoint(4995) // 4199 (49.95 EUR → 42.46 GBP → 41.99 GBP)
+ */
+export const gbpPricePoint = (eurCents: number): number =>
+  Math.max(Math.round((eurCents * DEMO_GBP_PER_EUR) / 100) * 100 - 1, 99);
+
+/** A sale price: 30 % off, rounded down to .95 (the same rule in either currency). */
+const salePrice = (amount: number): number => Math.floor((amount * 0.7) / 100) * 100 - 5;
 
 /** Products per createProducts call: well under its limit of 500, and short transactions. */
 const PRODUCT_BATCH = 25;
@@ -203,7 +221,12 @@ export async function seedDemoCatalog(
     );
     progress(`products ${productIds.length}/${planned.length}`);
   }
-  const selling = [channels.web, channels.app, ...channels.stores.map((s) => s.channelId)];
+  const selling = [
+    channels.web,
+    ...channels.abroad,
+    channels.app,
+    ...channels.stores.map((s) => s.channelId),
+  ];
   for (const [i, id] of productIds.entries()) {
     await catalog.publication.publish(id, selling, actor);
     if ((i + 1) % 50 === 0 || i + 1 === productIds.length)
@@ -218,11 +241,14 @@ export async function seedDemoCatalog(
   const variantOf = (sku: string) => skuToVariant.get(sku)!;
 
   const basePrices = planned.flatMap((p) =>
-    p.input.variants!.map((v) => ({ variant_id: variantOf(v.sku), currency: 'EUR', amount: p.price })),
+    p.input.variants!.flatMap((v) => [
+      { variant_id: variantOf(v.sku), currency: 'EUR', amount: p.price },
+      { variant_id: variantOf(v.sku), currency: 'GBP', amount: gbpPricePoint(p.price) },
+    ]),
   );
   for (let i = 0; i < basePrices.length; i += 1000)
     await prices.upsertPrices(basePrices.slice(i, i + 1000), actor);
-  progress(`prices: ${basePrices.length} base prices in EUR`);
+  progress(`prices: ${basePrices.length} base prices in EUR and GBP`);
 
   const day = 86_400_000;
   const now = Date.now();
@@ -236,11 +262,10 @@ export async function seedDemoCatalog(
       starts_at: new Date(now - 7 * day).toISOString(),
       ends_at: new Date(now + 45 * day).toISOString(),
       prices: onSale.flatMap((p) =>
-        p.input.variants!.map((v) => ({
-          variant_id: variantOf(v.sku),
-          currency: 'EUR',
-          amount: Math.floor((p.price * 0.7) / 100) * 100 - 5,
-        })),
+        p.input.variants!.flatMap((v) => [
+          { variant_id: variantOf(v.sku), currency: 'EUR', amount: salePrice(p.price) },
+          { variant_id: variantOf(v.sku), currency: 'GBP', amount: salePrice(gbpPricePoint(p.price)) },
+        ]),
       ),
     },
     actor,
@@ -303,17 +328,33 @@ export async function seedDemoCatalog(
   progress('promotions: BIENVENIDA10 (code), free shipping over €60 and T-shirts 3 for 2 (automatic)');
 
   // Online channels ship from the warehouse first, then from the stores, which keep 2 units for walk-ins; each
-  // store channel sells what its own store holds.
+  // store channel sells its own shelf first and, for the endless aisle, orders from the warehouse and then from
+  // the other stores (which keep their walk-in units).
   const online = [
     { location_id: channels.warehouse.id, priority: 1, holdback: 0 },
     ...channels.stores.map((s) => ({ location_id: s.location.id, priority: 2, holdback: 2 })),
   ];
   await allocations.updateAllocation(channels.web, { locations: online }, actor);
   await allocations.updateAllocation(channels.app, { locations: online }, actor);
+  // The UK shop ships from the warehouse only: the Spanish stores neither ship to it nor hand over its orders.
+  for (const abroad of channels.abroad)
+    await allocations.updateAllocation(
+      abroad,
+      { locations: [{ location_id: channels.warehouse.id, priority: 1, holdback: 0 }] },
+      actor,
+    );
   for (const s of channels.stores)
     await allocations.updateAllocation(
       s.channelId,
-      { locations: [{ location_id: s.location.id, priority: 1 }] },
+      {
+        locations: [
+          { location_id: s.location.id, priority: 1, holdback: 0 },
+          { location_id: channels.warehouse.id, priority: 2, holdback: 0 },
+          ...channels.stores
+            .filter((other) => other !== s)
+            .map((other) => ({ location_id: other.location.id, priority: 3, holdback: 2 })),
+        ],
+      },
       actor,
     );
 

@@ -17,6 +17,21 @@ import type {
   LocationsService,
 } from '../inventory';
 import type { ConsentService, CustomersService, IdentityService } from '../customers';
+import { createPaymentsModule } from './payment.module';
+import { reverseOrderPayments } from './payment.reversal';
+import { createAbandonedPayments } from './payment.abandoned';
+import type { Principal } from '../../platform/auth/principal';
+import { createFulfilmentsService } from './fulfilment.service';
+import { fulfilmentsRoutes } from './fulfilment.routes';
+import { createOrdersService } from './order.service';
+import { repriceOrderLines } from './order.reprice';
+import { ordersRoutes } from './order.routes';
+import { createCartsModule } from './cart.module';
+import { createReturnsModule } from './return.module';
+import { createCheckoutService } from './checkout.service';
+import { checkoutRoutes } from './checkout.routes';
+import { createPosService } from './pos.service';
+import { posRoutes } from './pos.routes';
 
 export interface CommerceDeps {
   db: Db;
@@ -37,15 +52,93 @@ export interface CommerceDeps {
   reservations: ReservationsService;
   /** The server's own base URL (links in messages), known once it listens. */
   publicUrl: () => string;
+  /** Resolves a customer's self-service token (X-Customer-Token) for the store order status page. */
+  customerToken?: ((token: string) => Promise<Principal | null>) | undefined;
 }
 
 export function createCommerce(deps: CommerceDeps) {
-  void deps;
+  // Payments and orders call each other: a payment's change moves its order's state (in the payment's
+  // transaction), and an order reads its payments' totals and reverses them when cancelled. The closure below is
+  // only called after both exist.
+  const paymentsModule = createPaymentsModule({
+    ...deps,
+    onOrderPaymentChanged: (trx, orderId) => orders.syncPaymentState(trx, orderId),
+    orderCurrency: (orderId) => orders.currencyOf(orderId),
+  });
+  const { payments } = paymentsModule;
+  // Payments a 3-D Secure checkout captured for a shopper who never came back: refunded once the hold expired.
+  const abandonedPayments = createAbandonedPayments({
+    db: deps.db,
+    payments,
+    reservationTtlMs: deps.config.reservationTtlMs,
+  });
+  // Carts, resume links, tax and shipping rates, and priceCart (checkout, POS and order edits reuse it).
+  const cartsModule = createCartsModule(deps);
+  const orders = createOrdersService({
+    ...deps,
+    paymentTotals: (on, orderId) => payments.totals(on, orderId),
+    reversePayments: (orderId, actor) => reverseOrderPayments(payments, orderId, actor),
+    reprice: repriceOrderLines(deps.db, cartsModule.pricing),
+  });
+  const fulfilments = createFulfilmentsService({ ...deps, orders, pickupHoldMs: deps.config.pickupHoldMs });
+  // Returns and exchanges in any channel: restock through stock, refunds through payments, replacements as orders.
+  const returnsModule = createReturnsModule({
+    ...deps,
+    orders,
+    payments,
+    storeCredit: paymentsModule.storeCredit,
+  });
+  // Checkout: cart → reservations → payment → order, undoing itself on failure (POS sales reuse its steps).
+  const checkout = createCheckoutService({
+    ...deps,
+    carts: cartsModule.carts,
+    pricing: cartsModule.pricing,
+    payments,
+    orders,
+  });
+  const checkoutPlugin = checkoutRoutes({
+    checkout,
+    carts: cartsModule.carts,
+    signer: cartsModule.signer,
+    customerToken: deps.customerToken ?? (async () => null),
+  });
+  // POS sales reuse checkout's steps; receipts read orders and payments.
+  const pos = createPosService({
+    ...deps,
+    carts: cartsModule.carts,
+    pricing: cartsModule.pricing,
+    payments,
+    orders,
+    fulfilments,
+  });
+  const posPlugin = posRoutes({ ...deps, pos, orders, payments });
   return {
+    carts: cartsModule.carts,
+    pricing: cartsModule.pricing,
+    cartsModule,
+    orders,
+    fulfilments,
+    payments: paymentsModule.payments,
+    giftCards: paymentsModule.giftCards,
+    storeCredit: paymentsModule.storeCredit,
+    paymentsModule,
+    abandonedPayments,
+    /** The store order page names the pickup store from these. */
+    locations: deps.locations,
+    returns: returnsModule,
+    checkout,
+    checkoutRoutes: checkoutPlugin,
+    pos,
+    posRoutes: posPlugin,
     /** Starts the module's durable jobs; returns their stopper. */
     startJobs(log: FastifyBaseLogger): () => void {
-      void log;
-      return () => undefined;
+      const stopPickupExpiry = fulfilments.startJobs(log, deps.config.pickupExpiryEveryMs);
+      // As often as expired reservations are released: their checkouts' payments follow them.
+      const stopAbandoned = abandonedPayments.startJobs(log, deps.config.reservationExpiryEveryMs);
+      return () => {
+        stopPickupExpiry();
+        stopAbandoned();
+      };
     },
   };
 }
@@ -54,7 +147,12 @@ export type Commerce = ReturnType<typeof createCommerce>;
 
 export function commerceRoutes(commerce: Commerce): FastifyPluginAsync {
   return async (app) => {
-    void commerce;
-    void app;
+    await app.register(commerce.paymentsModule.routes);
+    await app.register(commerce.cartsModule.routes);
+    await app.register(ordersRoutes(commerce.orders, commerce.locations));
+    await app.register(fulfilmentsRoutes(commerce.fulfilments));
+    await app.register(commerce.returns.routes);
+    await app.register(commerce.checkoutRoutes);
+    await app.register(commerce.posRoutes);
   };
 }

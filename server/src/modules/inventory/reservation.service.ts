@@ -10,7 +10,7 @@ import type { Selectable } from 'kysely';
 import { AppError, notFound, type FieldError } from '../../platform/errors';
 import type { Actor } from '../../platform/auth/principal';
 import type { Db } from '../../platform/db/database';
-import { inTransaction, inTransactionWithRetry } from '../../platform/db/transaction';
+import { inTransaction, inTransactionWithRetry, type Trx } from '../../platform/db/transaction';
 import type { EventBus } from '../../platform/events/outbox';
 import type { Page, PageRequest } from '../../platform/http/pagination';
 import { startHousekeeping } from '../../platform/jobs/housekeeping';
@@ -362,8 +362,11 @@ export function createReservationsService(deps: {
       return listReservationRows(db, filter);
     },
 
-    /** The order was placed: the reservation no longer expires. @example await reservations.confirm('res_…', actor) */
-    confirm: (id: string, actor: Actor) => endReservation(db, events, id, 'confirm', actor),
+    /**
+     * The order was placed: the reservation no longer expires. Given `trx`, it confirms inside the caller's
+     * transaction (checkout: with the order it belongs to). @example await reservations.confirm('res_…', actor)
+     */
+    confirm: (id: string, actor: Actor, trx?: Trx) => endReservation(trx ?? db, events, id, 'confirm', actor),
     /** The cart was emptied or the order cancelled: the units are free again. */
     release: (id: string, actor: Actor, reason?: string) =>
       endReservation(db, events, id, 'release', actor, reason),

@@ -8,7 +8,7 @@ import type { Selectable } from 'kysely';
 import { AppError, notFound } from '../../platform/errors';
 import { systemActor, type Actor } from '../../platform/auth/principal';
 import type { Db } from '../../platform/db/database';
-import { inTransactionWithRetry, type Trx } from '../../platform/db/transaction';
+import { inTransaction, inTransactionWithRetry, type Trx } from '../../platform/db/transaction';
 import type { EventBus } from '../../platform/events/outbox';
 import { applyMovement } from './ledger';
 import {
@@ -83,14 +83,18 @@ async function releaseUnits(
  * @example await endReservation(db, events, 'res_…', 'fulfil', actor)
  */
 export async function endReservation(
-  db: Db,
+  db: Db | Trx,
   events: EventBus,
   id: string,
   action: Transition,
   actor: Actor,
   reason?: string,
 ): Promise<Reservation> {
-  return inTransactionWithRetry(db, async (trx) => {
+  // Inside a caller's transaction (checkout confirms while writing its order) the step joins it, and the caller
+  // owns any retry; on its own it retries a lost race.
+  const run = <T>(fn: (trx: Trx) => Promise<T>) =>
+    db.isTransaction ? inTransaction(db, fn) : inTransactionWithRetry(db as Db, fn);
+  return run(async (trx) => {
     const now = Date.now();
     const moved =
       action === 'confirm'

@@ -1,0 +1,214 @@
+/**
+ * @module Exchanges: return lines swapped for another variant (another size, another colour). The replacement is
+ * an order placed through the orders service — which reserves the new item — and it is paid with the value of the
+ * returned lines, carried as store credit (credited, then spent by a store_credit tender, so the ledger shows
+ * both), plus what the customer adds through other tenders when the new item costs more. When it costs less, the
+ * difference stays on the return and is refunded like any return (original payment or store credit).
+ */
+import { sql } from 'kysely';
+import { AppError } from '../../platform/errors';
+import type { Actor } from '../../platform/auth/principal';
+import { encodeBool } from '../../platform/db/codecs';
+import type { Db } from '../../platform/db/database';
+import { inTransaction } from '../../platform/db/transaction';
+import type { OrdersService } from './order.service';
+import type { LineDeliveryMode } from './order.repository';
+import type { PaymentsService } from './payment.service';
+import { payTenders, type TenderInput } from './payment.tender';
+import type { StoreCreditService } from './store-credit.service';
+import type { ReturnDetail, ReturnsCore } from './return.service';
+
+export interface ExchangeInput {
+  lines: Array<{
+    return_line_id: string;
+    sku: string;
+    /** Default: the returned quantity. */
+    quantity?: number | undefined;
+    /** Minor units, as the associate prices it (orders take caller-priced lines). */
+    unit_price: number;
+    delivery: { mode: LineDeliveryMode; location_id: string };
+  }>;
+  /** What the customer pays on top when the replacement costs more than the returned lines. */
+  tenders?: TenderInput[] | undefined;
+}
+
+export function createReturnExchanges(deps: {
+  db: Db;
+  core: ReturnsCore;
+  orders: OrdersService;
+  payments: PaymentsService;
+  storeCredit: StoreCreditService;
+}) {
+  const { db, core, orders } = deps;
+  const refused = (message: string, field: string) =>
+    new AppError('unprocessable', message, { errors: [{ field, message }] });
+
+  return {
+    /**
+     * Exchanges lines of an open return for new items; answers the return with `exchange_order_id`.
+     * @example await exchanges.exchangeReturn('ret_…', { lines: [{ return_line_id, sku: 'TEE-L', unit_price: 1999, delivery: { mode: 'handover', location_id } }] }, actor)
+     */
+    async exchangeReturn(id: string, input: ExchangeInput, actor: Actor): Promise<ReturnDetail> {
+      const ret = await core.retrieveReturn(id);
+      if (!['requested', 'received', 'inspected'].includes(ret.status) || ret.exchange_order_id)
+        throw new AppError('conflict', `This return can no longer be exchanged (${ret.status}).`, {
+          errors: [{ field: 'params.id', message: `is ${ret.status}` }],
+        });
+      if (!ret.customer_id)
+        throw refused(
+          'An exchange carries the value as store credit, which needs the customer.',
+          'params.id',
+        );
+      const lines = input.lines.map((l, i) => {
+        const line = ret.lines.find((r) => r.id === l.return_line_id);
+        if (!line) throw refused('Not a line of this return.', `body.lines.${i}.return_line_id`);
+        if (line.exchanged)
+          throw refused('This line is already exchanged.', `body.lines.${i}.return_line_id`);
+        return { ...l, line };
+      });
+      const credit = lines.reduce((n, l) => n + l.line.amount.amount, 0);
+      const orderInput = {
+        channel_id: ret.channel_id,
+        customer_id: ret.customer_id,
+        // At the counter the replacement is a sale; sent by post it is an order taken by staff.
+        source: lines.some((l) => l.delivery.mode === 'handover') ? ('pos' as const) : ('phone' as const),
+        currency: ret.refund_total.currency,
+        lines: lines.map((l) => ({
+          sku: l.sku,
+          quantity: l.quantity ?? l.line.quantity,
+          unit_price: l.unit_price,
+          delivery: l.delivery,
+        })),
+      };
+      const prepared = await orders.prepareOrder(orderInput);
+      const total = prepared.totals.total;
+      const fromCredit = Math.min(credit, total);
+      const tenders = input.tenders ?? [];
+      const extra = tenders.reduce((n, t) => n + t.amount, 0);
+      if (extra !== total - fromCredit)
+        throw refused(
+          `The replacement costs ${total}; the returned lines are worth ${credit}: the tenders must add up to ${total - fromCredit}.`,
+          'body.tenders',
+        );
+
+      // Claim the lines and the credit on the return first: a second exchange of them finds nothing to take.
+      await inTransaction(db, async (trx) => {
+        const marked = await trx
+          .updateTable('return_lines')
+          .set({ exchanged: encodeBool(true) })
+          .where('return_id', '=', id)
+          .where(
+            'id',
+            'in',
+            lines.map((l) => l.line.id),
+          )
+          .where('exchanged', '=', encodeBool(false))
+          .executeTakeFirst();
+        const taken = await trx
+          .updateTable('returns')
+          .set({ refund_total: sql`refund_total - ${fromCredit}`, updated_at: Date.now() })
+          .where('id', '=', id)
+          .where('status', 'in', ['requested', 'received', 'inspected'])
+          .where('exchange_order_id', 'is', null)
+          .executeTakeFirst();
+        if (Number(marked.numUpdatedRows) !== lines.length || Number(taken.numUpdatedRows) !== 1)
+          throw new AppError('conflict', 'The return changed meanwhile; look at it again.');
+      });
+      const undoClaim = () =>
+        inTransaction(db, async (trx) => {
+          await trx
+            .updateTable('return_lines')
+            .set({ exchanged: encodeBool(false) })
+            .where(
+              'id',
+              'in',
+              lines.map((l) => l.line.id),
+            )
+            .execute();
+          await trx
+            .updateTable('returns')
+            .set({ refund_total: sql`refund_total + ${fromCredit}`, updated_at: Date.now() })
+            .where('id', '=', id)
+            .execute();
+        });
+
+      let placed;
+      try {
+        placed = await orders.placeOrder(orderInput, actor);
+      } catch (err) {
+        await undoClaim();
+        throw err;
+      }
+      const orderId = placed.order.id;
+      const customer = ret.customer_id;
+      const currency = ret.refund_total.currency;
+      try {
+        if (fromCredit > 0)
+          await deps.storeCredit.credit(
+            db,
+            {
+              customer_id: customer,
+              amount: { amount: fromCredit, currency },
+              reason: `exchange of return ${id}`,
+              reference: { type: 'return', id },
+            },
+            actor,
+          );
+        try {
+          await payTenders(
+            deps.payments,
+            {
+              channel_id: ret.channel_id,
+              order_id: orderId,
+              customer_id: customer,
+              amount_due: { amount: total, currency },
+              tenders: [
+                ...(fromCredit > 0 ? [{ provider: 'store_credit', amount: fromCredit }] : []),
+                ...tenders,
+              ],
+            },
+            actor,
+          );
+        } catch (err) {
+          // The tenders were undone; take back the credit this exchange gave.
+          if (fromCredit > 0)
+            await inTransaction(db, (trx) =>
+              deps.storeCredit.debit(
+                trx,
+                {
+                  customer_id: customer,
+                  amount: { amount: fromCredit, currency },
+                  reason: `exchange of return ${id} failed`,
+                },
+                actor,
+              ),
+            );
+          throw err;
+        }
+      } catch (err) {
+        await orders.cancelOrder(orderId, actor, `exchange of return ${id} not settled`);
+        await undoClaim();
+        throw err;
+      }
+      await inTransaction(db, async (trx) => {
+        // Only the link is set: the return keeps whatever status it reached meanwhile.
+        const row = await trx
+          .updateTable('returns')
+          .set({ exchange_order_id: orderId, updated_at: Date.now() })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await core.emit(trx, 'exchange.created', row, actor, {
+          exchange_order_id: orderId,
+          return_line_ids: lines.map((l) => l.line.id),
+          credit: { amount: fromCredit, currency },
+          paid_more: { amount: extra, currency },
+          owed_back: { amount: credit - fromCredit, currency },
+        });
+      });
+      return core.retrieveReturn(id);
+    },
+  };
+}
+
+export type ReturnExchanges = ReturnType<typeof createReturnExchanges>;

@@ -1,0 +1,64 @@
+/**
+ * @module Returns and exchanges assembled from the commerce deps and the orders and payments services: policy rules,
+ * the return flow, refunds and exchanges, with their routes. commerce.ts adds it in one line.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { CommerceDeps } from './commerce';
+import type { OrdersService } from './order.service';
+import type { PaymentsService } from './payment.service';
+import type { StoreCreditService } from './store-credit.service';
+import { createReturnExchanges } from './return.exchange';
+import { createReturnPolicies } from './return.policy';
+import { createReturnRefunds } from './return.refund';
+import { returnsRoutes } from './return.routes';
+import { createReturnsCore } from './return.service';
+
+type ReturnsModuleDeps = CommerceDeps & {
+  orders: OrdersService;
+  payments: PaymentsService;
+  storeCredit: StoreCreditService;
+};
+
+function createReturnsService(deps: ReturnsModuleDeps) {
+  const { db, events } = deps;
+  const policies = createReturnPolicies({
+    db,
+    events,
+    catalog: deps.catalog,
+    channelExists: deps.channels.channelExists,
+  });
+  const core = createReturnsCore({ ...deps, policies });
+  const refunds = createReturnRefunds({ db, core, payments: deps.payments, storeCredit: deps.storeCredit });
+  const exchanges = createReturnExchanges({
+    db,
+    core,
+    orders: deps.orders,
+    payments: deps.payments,
+    storeCredit: deps.storeCredit,
+  });
+  return {
+    policies,
+    retrieveReturn: core.retrieveReturn,
+    listReturns: core.listReturns,
+    createReturn: core.createReturn,
+    receiveReturn: core.receiveReturn,
+    inspectReturn: core.inspectReturn,
+    refundReturn: refunds.refundReturn,
+    exchangeReturn: exchanges.exchangeReturn,
+  };
+}
+
+export type ReturnsService = ReturnType<typeof createReturnsService>;
+
+export function createReturnsModule(deps: ReturnsModuleDeps) {
+  const service = createReturnsService(deps);
+  const customerToken = deps.customerToken ?? (async () => null);
+  return {
+    ...service,
+    routes: (async (app) => {
+      await app.register(returnsRoutes(service, customerToken));
+    }) as FastifyPluginAsync,
+  };
+}
+
+export type ReturnsModule = ReturnType<typeof createReturnsModule>;
