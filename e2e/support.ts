@@ -128,3 +128,102 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
+
+/** The demo's shared staff password and the EUR web shop's publishable key, as `omnis start --demo` prints them. */
+export function demoCredentials(server: RunningServer): { staffPassword: string; webShopKey: string } {
+  const output = server.output();
+  return {
+    staffPassword: /password\s+(\S+) \(all demo staff\)/.exec(output)?.[1] ?? '',
+    webShopKey: /web shop publishable key (pk_\S+)/.exec(output)?.[1] ?? '',
+  };
+}
+
+export type Api = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** A JSON client of the server with one key (secret `sk_…` or publishable `pk_…`); a non-2xx answer throws. */
+export function apiClient(server: RunningServer, key = server.apiKey): Api {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}
+
+/** Signs a staff user in to the console and waits for the landing page. */
+export async function signIn(
+  page: Page,
+  server: RunningServer,
+  email = server.email,
+  password = server.password,
+) {
+  await page.goto(server.url);
+  await page.getByTestId('signin-email').fill(email);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+  await page.waitForURL(/\/customers$/);
+}
+
+/** A product of the /shop catalog and the variant (SKU and its option values) a shopper picks. */
+export interface ShopPick {
+  product: { handle: string; title: string };
+  sku: string;
+  options: Record<string, string>;
+}
+
+interface ShopProduct {
+  handle: string;
+  title: string;
+  variants: Array<{ sku: string; options: Record<string, string> }>;
+}
+
+/**
+ * Variants of `count` different products that the location with this code has at least `units` of, found through
+ * the storefront API (publishable key) the way the shop itself finds them.
+ */
+export async function shopPicksAt(
+  store: Api,
+  locationCode: string,
+  count: number,
+  units = 2,
+): Promise<ShopPick[]> {
+  const list = await store<{ data: ShopProduct[] }>('GET', '/store/v1/products?limit=60&locale=en');
+  const picks: ShopPick[] = [];
+  for (const product of list.data) {
+    const skus = product.variants.map((v) => v.sku).join(',');
+    const where = await store<{
+      skus: Array<{ sku: string; locations: Array<{ code: string; available: number }> }>;
+    }>('GET', `/store/v1/availability?skus=${skus}`);
+    const held = where.skus.find((s) =>
+      s.locations.some((l) => l.code === locationCode && l.available >= units),
+    );
+    if (held)
+      picks.push({
+        product,
+        sku: held.sku,
+        options: product.variants.find((v) => v.sku === held.sku)!.options,
+      });
+    if (picks.length === count) return picks;
+  }
+  throw new Error(`the demo has no ${count} products with ${units} units at ${locationCode}`);
+}
+
+/** On the shop's product page: chooses the variant's options and adds it to the bag. */
+export async function addToBag(page: Page, server: RunningServer, pick: ShopPick): Promise<void> {
+  await page.goto(`${server.url}/shop/p/${pick.product.handle}`);
+  await page.getByTestId('shop-product').waitFor();
+  for (const [name, value] of Object.entries(pick.options)) {
+    const testId = name === 'colour' ? 'shop-colour' : 'shop-size';
+    await page.locator(`[data-testid="${testId}"][data-value="${value}"]`).click();
+  }
+  await page.getByTestId('shop-variant-sku').getByText(`Ref. ${pick.sku}`, { exact: true }).waitFor();
+  await page.getByTestId('shop-add-to-bag').click();
+  await page.getByTestId('shop-added').waitFor();
+}

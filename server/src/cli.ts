@@ -142,6 +142,9 @@ async function start(flags: CommonFlags & { port?: number; host?: string; demo?:
     for (const s of demo.staff) out(`  ${s.role.padEnd(9)} ${s.email}`);
     out(`  password  ${demo.staffPassword} (all demo staff)`);
     out(`  web shop publishable key ${demo.webPublishableKey}`);
+    for (const shop of demo.shops.slice(1))
+      out(`  ${shop.name} (${shop.currency}) publishable key ${shop.key}`);
+    out(`  storefront ${url}/shop?${demo.shops.map((s) => `key=${s.key}`).join('&')}`);
   }
   out('');
   let closing = false;
@@ -205,6 +208,8 @@ export function buildCli(): Command {
       );
       out(`  password for all demo staff: ${result.staffPassword}`);
       out(`  web shop publishable key: ${result.webPublishableKey}`);
+      for (const shop of result.shops.slice(1))
+        out(`  ${shop.name} (${shop.currency}) publishable key: ${shop.key}`);
     }),
   );
 

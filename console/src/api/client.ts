@@ -51,6 +51,8 @@ export interface RequestOptions {
   /** Sign-in answers 401 for a wrong password; that must not be treated as an expired session. */
   skipAuthRedirect?: boolean;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. `Idempotency-Key` on a POS sale so a retry is answered, not repeated. */
+  headers?: Record<string, string>;
 }
 
 export function buildUrl(path: string, query?: QueryParams): string {
@@ -68,7 +70,10 @@ export function buildUrl(path: string, query?: QueryParams): string {
  * @example const channel = await request<Channel>('/v1/channels', { method: 'POST', body: { kind: 'web', name: 'Shop' } });
  */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = {
+    ...options.headers,
+    Accept: 'application/json, application/problem+json',
+  };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';

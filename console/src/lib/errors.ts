@@ -19,6 +19,9 @@ export function errorTitle(error: unknown): string {
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === NETWORK_ERROR_STATUS) return i18n.t('errors.network');
+    // Codes that mean one thing whatever the request read in the user's language; others keep the server's detail.
+    const coded = error.code ? `errorCodes.${error.code}` : null;
+    if (coded && i18n.exists(coded)) return i18n.t(coded as 'errors.network');
     if (error.detail) return error.detail;
     if (error.status === 403) return i18n.t('errors.forbidden');
     if (error.status === 404) return i18n.t('errors.notFound');

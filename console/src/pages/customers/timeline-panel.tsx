@@ -15,6 +15,7 @@ import { JsonView } from '../../components/json-view';
 import { ListState, LoadMore } from '../../components/list-state';
 import i18n from '../../i18n';
 import { formatDateTimePrecise } from '../../lib/format';
+import { areaTranslator, type AreaKey } from '../../i18n/area-translation';
 
 /** Kinds the modules emit today; others still show and can be filtered once seen. */
 const KNOWN_KINDS = [
@@ -57,16 +58,17 @@ const KIND_COLORS: Record<string, string> = {
  * What happened, in the reader's language: tracking page/screen/group/alias and known event types have a
  * message; a tracked event's own name (chosen by the business) and unknown types show as the server sent them.
  */
+// One summary per event type every module emits: a large, growing list, typed apart from the shared keys.
+const summaries = areaTranslator<'timelineSummaries'>();
+
 export function entrySummary(entry: TimelineEntry): string {
   const key = entry.source === 'event' ? entry.type.replace(/\./g, '_') : entry.kind;
   if (entry.source === 'tracking' && entry.kind === 'track') return entry.summary;
   const name = entry.source === 'tracking' && entry.type !== entry.kind ? entry.type : '';
-  return i18n
-    .t(`customers.timeline.summaries.${key}` as 'customers.timeline.summaries.page', {
-      name,
-      defaultValue: entry.summary,
-    })
-    .trim();
+  return summaries(`timelineSummaries.${key}` as AreaKey<'timelineSummaries'>, {
+    name,
+    defaultValue: entry.summary,
+  }).trim();
 }
 
 export function kindLabel(kind: string): string {

@@ -114,8 +114,17 @@ export function channelsRoutes(channels: ChannelsService): FastifyPluginAsyncTyp
         config: { access: 'publishable' },
         schema: {
           tags: ['store'],
-          summary: 'The channel this publishable key belongs to',
-          response: { 200: Type.Object({ id: Type.String(), kind: KindSchema, name: Type.String() }) },
+          summary:
+            'The channel this publishable key belongs to, with what a storefront shows from its config',
+          response: {
+            200: Type.Object({
+              id: Type.String(),
+              kind: KindSchema,
+              name: Type.String(),
+              currency: Type.Optional(Type.String({ description: 'ISO 4217 code its prices are in' })),
+              default_locale: Type.Optional(Type.String()),
+            }),
+          },
         },
       },
       async (request) => {
@@ -123,7 +132,15 @@ export function channelsRoutes(channels: ChannelsService): FastifyPluginAsyncTyp
           throw new AppError('forbidden', 'A publishable key is required.');
         const channel = await channels.retrieveChannel(request.principal.channelId);
         if (!channel.active) throw new AppError('forbidden', 'This channel is not active.');
-        return { id: channel.id, kind: channel.kind, name: channel.name };
+        // Only these two config values are public: the rest of a channel's config is staff business.
+        const { currency, default_locale } = channel.config;
+        return {
+          id: channel.id,
+          kind: channel.kind,
+          name: channel.name,
+          ...(typeof currency === 'string' ? { currency } : {}),
+          ...(typeof default_locale === 'string' ? { default_locale } : {}),
+        };
       },
     );
   };
