@@ -3,9 +3,11 @@
  * next to a baseline measured in the same run. No name prints the usage; an unknown name or flag fails.
  */
 import { parseArgs } from 'node:util';
+import { checkoutBenchmark } from './checkout';
 import { httpBenchmark, type HttpBenchOptions } from './http';
 import { ingestBenchmark } from './ingest';
 import { inventoryBenchmark } from './inventory';
+import { messagesBenchmark } from './messages';
 import { searchBenchmark, type SearchBenchOptions } from './search';
 
 interface Benchmark {
@@ -16,9 +18,11 @@ interface Benchmark {
 }
 
 const benchmarks: Record<string, Benchmark> = {
+  checkout: checkoutBenchmark,
   http: httpBenchmark,
   ingest: ingestBenchmark,
   inventory: inventoryBenchmark,
+  messages: messagesBenchmark,
   search: searchBenchmark,
 };
 
@@ -32,7 +36,8 @@ ${Object.entries(benchmarks)
 Flags:
   --duration <s>        seconds measured per target (default 10)
   --warmup <s>          seconds of discarded load before each measurement (default 2)
-  --connections <n>     concurrent connections (default 50; ingest: 4; inventory: 64 reserving clients)
+  --connections <n>     concurrent connections (default 50; ingest: 4; inventory: 64 reserving clients;
+                        checkout: 16 shoppers; messages: 32 webhook senders)
   --database-url <url>  run Omnis on PostgreSQL, in a fresh schema dropped afterwards
                         (env OMNIS_BENCH_DATABASE_URL; default SQLite in a temporary directory)
   --profiles <n>        search: customer profiles loaded before measuring (default 1000000)

@@ -68,8 +68,12 @@ describe('inventory', () => {
     madrid = locations.data.find((l) => l.code === 'MAD01')!;
     barcelona = locations.data.find((l) => l.code === 'BCN01')!;
     expect(madrid && barcelona).toBeTruthy();
-    const channels = await api<{ data: Array<{ id: string; kind: string }> }>('GET', '/v1/channels?kind=web');
-    webChannelId = channels.data[0]!.id;
+    const channels = await api<{ data: Array<{ id: string; kind: string; name: string }> }>(
+      'GET',
+      '/v1/channels?kind=web',
+    );
+    // The demo has two web shops (EUR and the UK's GBP one): this story is about the Spanish one.
+    webChannelId = channels.data.find((c) => c.name === 'Web shop')!.id;
     // The web shop sells from every location (set through the API; e2e/allocations.test.ts drives the editor).
     await api('PUT', `/v1/stock/allocations/${webChannelId}`, {
       locations: locations.data.map((l, i) => ({ location_id: l.id, priority: i + 1 })),

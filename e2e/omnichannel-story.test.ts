@@ -63,7 +63,7 @@ describe('omnichannel story: buy online, collect in Madrid, return in Barcelona'
   let api: Api;
   let staffPassword = '';
   let shopKey = '';
-  let madrid = { id: '', code: 'MAD01' };
+  let madrid = { id: '', code: 'MAD01', channel_id: '' as string | null };
   let barcelona = { id: '', code: 'BCN01' };
   let picks: ShopPick[] = [];
   let order: Order;
@@ -113,7 +113,7 @@ describe('omnichannel story: buy online, collect in Madrid, return in Barcelona'
     api = apiClient(server);
     ({ staffPassword, webShopKey: shopKey } = demoCredentials(server));
     expect(staffPassword).not.toBe('');
-    const locations = await api<{ data: Array<{ id: string; code: string }> }>(
+    const locations = await api<{ data: Array<{ id: string; code: string; channel_id: string | null }> }>(
       'GET',
       '/v1/locations?limit=200',
     );
@@ -200,7 +200,8 @@ describe('omnichannel story: buy online, collect in Madrid, return in Barcelona'
     await ready.getByTestId('collect-submit').click();
     await expect
       .poll(() => ready.locator('.mantine-InputWrapper-error').first().innerText())
-      .toBe('This is not the code of this pickup.');
+      // Olga reads the console in Russian: the refusal is in her language too.
+      .toBe('Это не код получения этого заказа.');
     await screenshot(page, 'story-2-wrong-code');
     expect((await retrieveOrder(order.id)).fulfilments[0]!.status).toBe('ready_for_pickup');
 
@@ -300,7 +301,12 @@ describe('omnichannel story: buy online, collect in Madrid, return in Barcelona'
     ];
     const entries = [...timeline.data].reverse().filter((e) => story.includes(e.type));
     expect(entries.map((e) => e.type)).toEqual(story);
-    for (const entry of entries) expect(entry.channel_id).toBe(order.channel_id);
+    // Where each step happened: the order and its return in the web shop, the pickup at the Madrid store's counter.
+    const atCounter = ['fulfilment.ready_for_pickup', 'fulfilment.collected'];
+    for (const entry of entries)
+      expect(entry.channel_id, entry.type).toBe(
+        atCounter.includes(entry.type) ? madrid.channel_id : order.channel_id,
+      );
     const received = entries.find((e) => e.type === 'return.received')!;
     expect(received.data.payload?.location_id).toBe(barcelona.id);
 
@@ -309,13 +315,17 @@ describe('omnichannel story: buy online, collect in Madrid, return in Barcelona'
     await page.goto(`${server.url}/customers/${order.customer_id}`);
     // Each step in the associate's language (Russian), with the channel it names.
     const channel = await api<{ name: string }>('GET', `/v1/channels/${order.channel_id}`);
+    const store = await api<{ name: string }>('GET', `/v1/channels/${madrid.channel_id}`);
     const summaries = (JSON.parse(readFileSync(RU, 'utf8')) as { timelineSummaries: Record<string, string> })
       .timelineSummaries;
     const shown = page.getByTestId('customer-timeline');
     for (const type of story) {
       const entry = shown.getByTestId('timeline-entry').filter({ hasText: type });
       await entry.getByText(summaries[type.replace(/\./g, '_')]!, { exact: true }).waitFor();
-      await entry.getByTestId('channel-badge').getByText(channel.name).waitFor();
+      await entry
+        .getByTestId('channel-badge')
+        .getByText(atCounter.includes(type) ? store.name : channel.name)
+        .waitFor();
     }
     await screenshot(page, 'story-4-customer-360');
   });

@@ -264,7 +264,7 @@ describe('orders console', () => {
     await ready.getByTestId('collect-submit').click();
     await expect
       .poll(() => ready.locator('.mantine-InputWrapper-error').first().innerText())
-      .toBe('This is not the code of this pickup.');
+      .toBe('This is not the pickup code of this order.');
     await ready.getByTestId('desk-attempts').getByText('1 wrong code').waitFor();
     await screenshot(page, 'orders-pickup-desk');
 

@@ -36,6 +36,7 @@ import { createWebhooksService, webhookFanOut } from './platform/events/webhooks
 import { createWebhookSender } from './platform/events/webhook-sender';
 import { webhooksRoutes } from './platform/events/webhooks.routes';
 import { createRealtimeHub } from './platform/events/realtime';
+import { actorOf } from './platform/auth/principal';
 import { startHousekeeping } from './platform/jobs/housekeeping';
 import {
   channelsEventTypes,
@@ -70,6 +71,23 @@ import {
   selfServiceRoutes,
   selfServiceStaffRoutes,
 } from './modules/customers';
+import {
+  conversationsEventTypes,
+  conversationsNoCustomerData,
+  conversationsPrivacyHandler,
+  conversationsRoutes,
+  createConversations,
+  routingRoutes,
+  botRoutes,
+  csatPrivacyHandler,
+  csatRoutes,
+  reportRoutes,
+} from './modules/conversations';
+import { createEmailChannel, emailHooksRoutes } from './modules/channels/email';
+import { createTwilioChannel, twilioHooksRoutes } from './modules/channels/twilio';
+import { createMetaChannel, metaHooksRoutes } from './modules/channels/meta';
+import { createTelegramChannel, telegramHooksRoutes } from './modules/channels/telegram';
+import { createWebchatChannel, webchatPrivacyHandler } from './modules/channels/webchat';
 import { platformNoCustomerData, platformPrivacyHandler } from './platform/privacy/platform.privacy';
 import type { PrivacyHandler } from './platform/privacy/privacy';
 import {
@@ -243,6 +261,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     ...customersEventTypes,
     ...catalogEventTypes,
     ...commerceEventTypes,
+    ...conversationsEventTypes,
   ];
   const events = createEventBus(dialect);
   const channels = createChannelsService({ db, events });
@@ -260,6 +279,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     selfServicePrivacyHandler,
     promotionsPrivacyHandler,
     ...commercePrivacyHandlers,
+    // Before the conversations handler: its erasure finds the person's bot state by conversation.
+    csatPrivacyHandler,
+    conversationsPrivacyHandler,
+    webchatPrivacyHandler,
   ];
   const privacy = createCustomerPrivacyService({ db, events, handlers: privacyHandlers });
   const retention = createRetention({ db, privacy, config });
@@ -305,8 +328,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   };
   const prices = createPricesService(pricingDeps);
   const promotions = createPromotionsService({ ...pricingDeps, pricing: prices });
-  // The search's price facet is the range of what priceFor computes for the matching products.
+  // The search's price facet is the range of what priceFor computes for the matching products; its price filter
+  // keeps those priced within the range asked, computed the same way.
   catalog.setPriceFacet(prices.priceRange);
+  catalog.setPriceFilter(prices.productsPricedWithin);
   const feeds = createFeedService({
     catalog,
     prices,
@@ -369,8 +394,79 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     sourcing,
     reservations,
     publicUrl: () => config.publicUrl ?? `http://localhost:${listeningPort(app) ?? config.port}`,
+    customerToken: accessTokens.authenticate,
   });
   const users = createUsersService({ db, events });
+  // Channel adapters take the pipeline's door late: conversations need the adapters first.
+  const publicUrl = () => config.publicUrl ?? `http://localhost:${listeningPort(app) ?? config.port}`;
+  const emailChannel = createEmailChannel({
+    config,
+    channels,
+    acceptInbound: (channel, input) => conversations.acceptInbound(channel, input),
+    log: app.log,
+  });
+  const twilioChannel = createTwilioChannel({
+    config,
+    channels,
+    publicUrl,
+    acceptInbound: (channel, input) => conversations.acceptInbound(channel, input),
+    recordDelivery: (...args) => conversations.recordDelivery(...args),
+  });
+  const metaChannel = createMetaChannel({
+    config,
+    channels,
+    acceptInbound: (channel, input) => conversations.acceptInbound(channel, input),
+    recordDelivery: (...args) => conversations.recordDelivery(...args),
+  });
+  const telegramChannel = createTelegramChannel({
+    config,
+    channels,
+    acceptInbound: (channel, input) => conversations.acceptInbound(channel, input),
+  });
+  const webchatChannel = createWebchatChannel({
+    db,
+    config,
+    channels,
+    identity,
+    consent,
+    conversations: () => conversations,
+    hub: () => realtime,
+    agentsAvailable: () => conversations.teams.agentsAvailable('webchat'),
+    emailAdapter: () => emailChannel.adapter,
+    log: app.log,
+  });
+  const conversations = createConversations({
+    db,
+    events,
+    config,
+    channels,
+    identity,
+    consent,
+    customers,
+    userExists: (id) =>
+      users.retrieveUser(id).then(
+        (u) => u.active,
+        () => false,
+      ),
+    adapters: [
+      emailChannel.adapter,
+      twilioChannel.adapter,
+      webchatChannel.adapter,
+      ...metaChannel.adapters,
+      telegramChannel.adapter,
+    ],
+    log: app.log,
+    publicUrl,
+    // The bot's "where is my order": the customer's own order with that number, through commerce's service.
+    findOrder: async (number, customerId) => {
+      const page = await commerce.orders.listOrders({
+        number: String(number),
+        customer_id: customerId,
+        limit: 1,
+      });
+      return page.data[0] ? commerce.orders.retrieveOrder(page.data[0].id) : null;
+    },
+  });
   const sessions = createSessionsService({ db, config });
   const apiKeys = createApiKeysService({ db, events, channelExists: channels.channelExists });
   const webhookSender = createWebhookSender({
@@ -393,10 +489,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     eventTypes,
     authenticate: sessions.authenticate,
     recheckMs: config.realtimeRecheckMs,
+    presenceGraceMs: config.presenceGraceMs,
+  });
+  webchatChannel.listen(realtime);
+  // An agent is online while her console is open (unless she chose "away"), offline soon after she closes it.
+  realtime.onPresence(async (principal, online) => {
+    if (!principal.permissions.includes('conversations:write')) return;
+    await conversations.teams
+      .presenceFromConnection(principal.userId, online, actorOf(principal))
+      .catch((err: unknown) => app.log.error({ err, user_id: principal.userId }, 'presence update failed'));
   });
   const dispatcher = createDispatcher({
     db,
-    consumers: [webhookFanOut(() => webhookSender.wake()), realtime.consumer, segments.consumer],
+    consumers: [
+      webhookFanOut(() => webhookSender.wake()),
+      realtime.consumer,
+      segments.consumer,
+      conversations.bot.consumer,
+      conversations.routing.consumer,
+      conversations.sla.consumer,
+    ],
     pollMs: config.dispatcherPollMs,
     log: app.log,
   });
@@ -451,6 +563,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(feedRoutes(feeds));
   await app.register(csvRoutes(csv));
   await app.register(commerceRoutes(commerce));
+  await app.register(conversationsRoutes({ db, conversations, outbound: conversations }));
+  await app.register(botRoutes(conversations.bot));
+  await app.register(routingRoutes({ ...conversations, conversations }));
+  await app.register(csatRoutes(conversations.csat));
+  await app.register(reportRoutes(conversations.reports));
+  await app.register(emailHooksRoutes(emailChannel, config.emailMaxBytes));
+  await app.register(twilioHooksRoutes(twilioChannel));
+  await app.register(metaHooksRoutes(metaChannel));
+  await app.register(telegramHooksRoutes(telegramChannel));
+  await app.register(webchatChannel.routes());
 
   if (consoleIndex) {
     await app.register(fastifyStatic, { root: config.consoleDir, wildcard: false, index: ['index.html'] });
@@ -460,12 +582,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   let stopSegmentJobs: () => void = () => undefined;
   let stopReservationExpiry: () => void = () => undefined;
   let stopCommerceJobs: () => void = () => undefined;
+  let stopConversationJobs: () => void = () => undefined;
   const startWorkers = () => {
     dispatcher.start();
     webhookSender.start();
     stopSegmentJobs = segments.startJobs(app.log);
     stopReservationExpiry = reservations.startJobs(app.log, config.reservationExpiryEveryMs);
     stopCommerceJobs = commerce.startJobs(app.log);
+    stopConversationJobs = conversations.startJobs(app.log);
+    // A port already taken must not stop the API: mail can still come in through POST /hooks/email/:channel.
+    if (config.smtpEnabled)
+      emailChannel.startSmtp().then(
+        (port) => app.log.info(`SMTP listener for inbound email on ${config.smtpHost}:${port}`),
+        (err: unknown) =>
+          app.log.error({ err }, `SMTP listener could not start on ${config.smtpHost}:${config.smtpPort}`),
+      );
     stopHousekeeping = startHousekeeping(
       [
         sessions.purgeExpired,
@@ -483,6 +614,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     stopSegmentJobs();
     stopReservationExpiry();
     stopCommerceJobs();
+    stopConversationJobs();
+    await emailChannel.close();
+    webchatChannel.close();
     realtime.closeAll();
     await dispatcher.stop();
     await webhookSender.stop();
@@ -521,6 +655,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       accessTokens,
       selfService,
       commerce,
+      conversations,
+      emailChannel,
+      twilioChannel,
+      webchatChannel,
+      metaChannel,
+      telegramChannel,
     },
     privacyHandlers,
     retention,
@@ -532,6 +672,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       ...customersNoCustomerData,
       ...catalogNoCustomerData,
       ...commerceNoCustomerData,
+      ...conversationsNoCustomerData,
     },
     dispatcher,
     webhookSender,

@@ -44,6 +44,42 @@ export const ConfigSchema = Type.Object(
     reservationExpiryEveryMs: Type.Integer({ minimum: 100 }),
     /** Calendar days a parcel takes from dispatch to delivery, for ship promise dates. */
     shipTransitDays: Type.Integer({ minimum: 0, maximum: 60 }),
+    /** How long a click-and-collect order waits at the store once ready before it expires and its stock returns. */
+    pickupHoldMs: Type.Integer({ minimum: 60_000 }),
+    /** How often the job expiring uncollected pickups runs. */
+    pickupExpiryEveryMs: Type.Integer({ minimum: 100 }),
+    /** ISO-4217 currency of carts in channels that have none of their own (chat, email, phone): an agent's cart. */
+    defaultCurrency: Type.String({ pattern: '^[A-Z]{3}$' }),
+    /** Base URL of the test card processor; unset: one is started in-process on loopback with the app. */
+    paymentsTestProcessorUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+    /** Standard Webhooks secret the test processor signs with (whsec_…); unset: generated per process. */
+    paymentsTestWebhookSecret: Type.Optional(Type.String({ pattern: '^whsec_' })),
+    /** Contact centre: one continuous conversation per customer across channels, or one per customer and channel. */
+    conversationThreading: Type.Enum(['customer', 'channel']),
+    /** Largest attachment a message may carry, inbound or outbound. */
+    attachmentMaxBytes: Type.Integer({ minimum: 1024 }),
+    /** MIME types attachments may have (`image/*` matches every image type); others are refused. */
+    attachmentTypes: Type.Array(Type.String({ minLength: 3 }), { minItems: 1 }),
+    /** How often the job retrying inbound messages whose processing failed runs. */
+    inboundRetryEveryMs: Type.Integer({ minimum: 100 }),
+    /** Start the built-in SMTP listener for inbound email with the server's workers. */
+    smtpEnabled: Type.Boolean(),
+    smtpHost: Type.String({ minLength: 1 }),
+    smtpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+    /** Largest inbound email (SMTP or POST /hooks/email), headers and attachments included. */
+    emailMaxBytes: Type.Integer({ minimum: 1024 }),
+    /** Outbound mail relay (smtp://user:pass@host:port or smtps://…); an email channel's `relay_url` overrides it. */
+    emailRelayUrl: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+    /** Base URL of Twilio's REST API (tests point it at a loopback peer). */
+    twilioApiBaseUrl: Type.String({ pattern: '^https?://' }),
+    /** Base URL of Meta's Graph API (Messenger, Instagram, WhatsApp Cloud; tests point it at a loopback peer). */
+    metaGraphApiBaseUrl: Type.String({ pattern: '^https?://' }),
+    /** Graph API version in every Meta call's path. */
+    metaGraphApiVersion: Type.String({ pattern: '^v\\d+\\.\\d+$' }),
+    /** Base URL of Telegram's Bot API (tests point it at a loopback peer). */
+    telegramBotApiBaseUrl: Type.String({ pattern: '^https?://' }),
+    /** How long after a staff user's last console socket closes she is set offline (a reload keeps her online). */
+    presenceGraceMs: Type.Integer({ minimum: 0 }),
     /** Directory of the built console; served at / when it exists. */
     consoleDir: Type.String(),
   },
@@ -79,6 +115,22 @@ export const defaultConfig: Static<typeof ConfigSchema> = {
   reservationBatchMax: 256, // reservations per transaction on a hot SKU (group commit)
   reservationExpiryEveryMs: 10_000, // 10 s: expired units return to sale within seconds
   shipTransitDays: 2, // days in transit after dispatch
+  pickupHoldMs: 7 * 86_400_000, // 7 days at the store's desk, then the units go back on sale
+  pickupExpiryEveryMs: 60_000, // 1 min: a pickup expires within a minute of its hold ending
+  defaultCurrency: 'EUR', // the business's own currency: carts built in channels that sell in none
+  conversationThreading: 'customer', // one continuous conversation per customer across channels
+  attachmentMaxBytes: 10 * 1024 * 1024, // 10 MiB per attachment
+  attachmentTypes: ['image/*', 'audio/*', 'video/*', 'text/plain', 'text/csv', 'application/pdf'],
+  inboundRetryEveryMs: 5_000, // 5 s: a failed inbound message is retried within seconds of its backoff ending
+  smtpEnabled: true,
+  smtpHost: '0.0.0.0',
+  smtpPort: 2525, // unprivileged; a relay or port forward brings port 25 here
+  emailMaxBytes: 25 * 1024 * 1024, // 25 MiB, what common mail providers accept
+  twilioApiBaseUrl: 'https://api.twilio.com',
+  metaGraphApiBaseUrl: 'https://graph.facebook.com',
+  metaGraphApiVersion: 'v21.0',
+  telegramBotApiBaseUrl: 'https://api.telegram.org',
+  presenceGraceMs: 30_000, // 30 s: a reload or a brief network drop does not take an agent offline
   consoleDir: path.resolve(serverRoot, '../console/dist'),
 };
 
@@ -90,6 +142,13 @@ function envInteger(name: string, value: string): number {
   return Number(value);
 }
 
+/** Reads a true/false environment variable (also 1/0), failing with the variable's name otherwise. */
+function envBoolean(name: string, value: string): boolean {
+  if (/^(true|1)$/i.test(value)) return true;
+  if (/^(false|0)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}".`);
+}
+
 /** Collects overrides from the environment; only variables that are set count. */
 function fromEnv(env: NodeJS.ProcessEnv): Partial<Static<typeof ConfigSchema>> {
   const out: Partial<Static<typeof ConfigSchema>> = {};
@@ -99,6 +158,16 @@ function fromEnv(env: NodeJS.ProcessEnv): Partial<Static<typeof ConfigSchema>> {
   if (env.OMNIS_DATA_DIR) out.dataDir = path.resolve(env.OMNIS_DATA_DIR);
   if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
   if (env.LOG_LEVEL) out.logLevel = env.LOG_LEVEL as Config['logLevel'];
+  // Contact-centre providers: an e2e or staging server points these at loopback peers or sandboxes.
+  if (env.OMNIS_SMTP_ENABLED) out.smtpEnabled = envBoolean('OMNIS_SMTP_ENABLED', env.OMNIS_SMTP_ENABLED);
+  if (env.OMNIS_SMTP_HOST) out.smtpHost = env.OMNIS_SMTP_HOST;
+  if (env.OMNIS_SMTP_PORT) out.smtpPort = envInteger('OMNIS_SMTP_PORT', env.OMNIS_SMTP_PORT);
+  if (env.OMNIS_EMAIL_RELAY_URL) out.emailRelayUrl = env.OMNIS_EMAIL_RELAY_URL;
+  if (env.OMNIS_TWILIO_API_BASE_URL) out.twilioApiBaseUrl = env.OMNIS_TWILIO_API_BASE_URL;
+  if (env.OMNIS_META_GRAPH_API_BASE_URL) out.metaGraphApiBaseUrl = env.OMNIS_META_GRAPH_API_BASE_URL;
+  if (env.OMNIS_TELEGRAM_BOT_API_BASE_URL) out.telegramBotApiBaseUrl = env.OMNIS_TELEGRAM_BOT_API_BASE_URL;
+  if (env.OMNIS_PRESENCE_GRACE_MS)
+    out.presenceGraceMs = envInteger('OMNIS_PRESENCE_GRACE_MS', env.OMNIS_PRESENCE_GRACE_MS);
   return out;
 }
 

@@ -19,7 +19,37 @@ const invalidations: [prefix: string, key: QueryKey][] = [
   ['webhook_delivery.', ['webhooks', 'deliveries']],
   ['staff_user.', queryKeys.users.all],
   ['api_key.', queryKeys.apiKeys.all],
+  ['conversation.', ['conversations']],
+  ['message.', ['conversations']],
+  // SLA timers, surveys, teams and presence are read under the inbox's key too (conversations-routing.ts).
+  ['sla.', ['conversations']],
+  ['csat.', ['conversations']],
+  ['team.', ['conversations']],
+  ['agent.', ['conversations']],
 ];
+
+type RealtimeListener = (message: unknown) => void;
+const listeners = new Set<RealtimeListener>();
+
+/** Hears every frame the hub sends (events and others, e.g. typing); returns the unsubscribe. */
+export function subscribeRealtime(listener: RealtimeListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+let openSocket: WebSocket | null = null;
+/** The conversation this tab has open: told again after a reconnect, since the hub forgets it with the socket. */
+let viewing: string | null = null;
+
+/**
+ * Sends a message up the socket (`{type:'typing',…}`); dropped while disconnected — typing is ephemeral.
+ * A `view` message is remembered and repeated whenever the socket (re)opens.
+ */
+export function sendRealtime(message: { type: string } & Record<string, unknown>): void {
+  if (message.type === 'view')
+    viewing = typeof message.conversation_id === 'string' ? message.conversation_id : null;
+  if (openSocket?.readyState === WebSocket.OPEN) openSocket.send(JSON.stringify(message));
+}
 
 function isRealtimeMessage(value: unknown): value is RealtimeMessage {
   if (typeof value !== 'object' || value === null) return false;
@@ -47,6 +77,8 @@ export function useRealtime(token: string | null): void {
         // Anything may have changed while we were disconnected.
         if (failures > 0) void client.invalidateQueries();
         failures = 0;
+        openSocket = socket;
+        if (viewing) socket?.send(JSON.stringify({ type: 'view', conversation_id: viewing }));
       };
       socket.onmessage = (message: MessageEvent<string>) => {
         let parsed: unknown;
@@ -55,9 +87,12 @@ export function useRealtime(token: string | null): void {
         } catch {
           return;
         }
+        for (const listener of listeners) listener(parsed);
         if (!isRealtimeMessage(parsed)) return;
         for (const [prefix, key] of invalidations) {
-          if (parsed.event.type.startsWith(prefix)) void client.invalidateQueries({ queryKey: key });
+          // Typing is live-only: it changes no stored data, so it must not refetch on every keystroke.
+          if (parsed.event.type.startsWith(prefix) && !parsed.event.type.endsWith('.typing'))
+            void client.invalidateQueries({ queryKey: key });
         }
         // Any event may be delivered to a webhook; an open delivery log refreshes (closed ones are not fetched).
         clearTimeout(deliveriesTimer);
@@ -67,6 +102,7 @@ export function useRealtime(token: string | null): void {
         );
       };
       socket.onclose = () => {
+        if (openSocket === socket) openSocket = null;
         if (stopped) return;
         failures += 1;
         timer = setTimeout(connect, Math.min(MAX_BACKOFF_MS, 1000 * 2 ** failures));

@@ -20,6 +20,7 @@ export const CHANNEL_KINDS = [
   'whatsapp',
   'messenger',
   'instagram',
+  'telegram',
   'marketplace',
   'kiosk',
 ] as const;

@@ -6,6 +6,7 @@ import { Badge, Tooltip } from '@mantine/core';
 import {
   IconApps,
   IconBrandInstagram,
+  IconBrandTelegram,
   IconBrandMessenger,
   IconBrandWhatsapp,
   IconBuildingStore,
@@ -38,6 +39,7 @@ const KIND_ICONS: Record<ChannelKind, Icon> = {
   whatsapp: IconBrandWhatsapp,
   messenger: IconBrandMessenger,
   instagram: IconBrandInstagram,
+  telegram: IconBrandTelegram,
   marketplace: IconShoppingBag,
   kiosk: IconDeviceDesktop,
 };
@@ -52,6 +54,7 @@ const IDENTIFIER_ICONS: Record<string, Icon> = {
   whatsapp: IconBrandWhatsapp,
   messenger_psid: IconBrandMessenger,
   instagram_id: IconBrandInstagram,
+  telegram_id: IconBrandTelegram,
   pos_customer_no: IconReceipt,
 };
 

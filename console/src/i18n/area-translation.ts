@@ -9,7 +9,17 @@ import type en from './en.json';
 import i18n from './index';
 
 /** The catalog sections typed here rather than in the shared key type (see i18next.d.ts). */
-export type SeparatelyTyped = 'segments' | 'catalog' | 'customerActions' | 'inventory';
+export type SeparatelyTyped =
+  | 'segments'
+  | 'catalog'
+  | 'customerActions'
+  | 'inventory'
+  | 'shop'
+  | 'orders'
+  | 'pos'
+  | 'timelineSummaries'
+  | 'inbox'
+  | 'errorCodes';
 
 type Leaves<T, Prefix extends string> = {
   [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`>;

@@ -1,7 +1,7 @@
 /**
- * @module Demo data: Alba Home & Style, a small Spanish home-goods retailer with a web shop, an app, three
- * stores, a contact centre on email, web chat, SMS and WhatsApp, and one staff user per role. Later modules
- * extend it (catalog, stock, customers, orders).
+ * @module Demo data: Alba Home & Style, a small Spanish home-goods retailer with a web shop (and a UK one selling
+ * in GBP), an app, three stores, a contact centre on email, web chat, SMS and WhatsApp, and one staff user per
+ * role. Later modules extend it (catalog, stock, customers, orders).
  */
 import type { CreateChannelInput } from '../modules/channels';
 import type { OpeningHours } from '../modules/inventory';
@@ -17,11 +17,27 @@ const openingHours = {
   sun: null,
 };
 
+/**
+ * Made-up provider credentials, so that a demo's webhooks can be signed and its replies sent (to a provider peer
+ * the server is pointed at). Demo data, not secrets: a real business replaces them, and the API never shows them.
+ */
+export const demoTwilioAccountSid = 'AC00000000000000000000000000a1ba00';
+export const demoTwilioAuthToken = 'alba-demo-twilio-auth-token';
+/** The bearer token of the demo email channel's `POST /hooks/email/:channel`. */
+export const demoEmailHookToken = 'alba-demo-email-hook-token';
+
+// SMS and WhatsApp name no `provider`: Twilio is the default adapter for those kinds (WhatsApp Cloud says 'meta').
 export const demoChannels: CreateChannelInput[] = [
   {
     kind: 'web',
     name: 'Web shop',
     config: { url: 'https://shop.alba-home.example', default_locale: 'es', currency: 'EUR' },
+  },
+  {
+    // A second selling channel in another currency: the same catalog at GBP prices (see demo-catalog.ts).
+    kind: 'web',
+    name: 'UK online shop',
+    config: { url: 'https://uk.alba-home.example', default_locale: 'en', currency: 'GBP' },
   },
   {
     kind: 'app',
@@ -32,6 +48,7 @@ export const demoChannels: CreateChannelInput[] = [
     kind: 'store',
     name: 'Alba Madrid — Fuencarral',
     config: {
+      currency: 'EUR',
       store_code: 'MAD01',
       address: { line1: 'Calle de Fuencarral 45', postal_code: '28004', city: 'Madrid', country: 'ES' },
       coordinates: { lat: 40.4232, lng: -3.7017 },
@@ -44,6 +61,7 @@ export const demoChannels: CreateChannelInput[] = [
     kind: 'store',
     name: 'Alba Barcelona — Passeig de Gràcia',
     config: {
+      currency: 'EUR',
       store_code: 'BCN01',
       address: { line1: 'Passeig de Gràcia 55', postal_code: '08007', city: 'Barcelona', country: 'ES' },
       coordinates: { lat: 41.3927, lng: 2.1649 },
@@ -56,6 +74,7 @@ export const demoChannels: CreateChannelInput[] = [
     kind: 'store',
     name: 'Alba Valencia — Colón',
     config: {
+      currency: 'EUR',
       store_code: 'VLC01',
       address: { line1: 'Carrer de Colón 20', postal_code: '46004', city: 'València', country: 'ES' },
       coordinates: { lat: 39.4707, lng: -0.3718 },
@@ -67,7 +86,8 @@ export const demoChannels: CreateChannelInput[] = [
   {
     kind: 'email',
     name: 'Customer care email',
-    config: { address: 'hola@alba-home.example', reply_from: 'Alba Customer Care <hola@alba-home.example>' },
+    config: { address: 'hola@alba-home.example', name: 'Alba Customer Care' },
+    secrets: { hook_token: demoEmailHookToken },
   },
   {
     kind: 'webchat',
@@ -80,8 +100,18 @@ export const demoChannels: CreateChannelInput[] = [
       },
     },
   },
-  { kind: 'sms', name: 'SMS', config: { provider: 'twilio', from: '+34 600 100 200' } },
-  { kind: 'whatsapp', name: 'WhatsApp', config: { provider: 'twilio', from: 'whatsapp:+34 600 100 201' } },
+  {
+    kind: 'sms',
+    name: 'SMS',
+    config: { account_sid: demoTwilioAccountSid, from: '+34600100200' },
+    secrets: { auth_token: demoTwilioAuthToken },
+  },
+  {
+    kind: 'whatsapp',
+    name: 'WhatsApp',
+    config: { account_sid: demoTwilioAccountSid, from: '+34600100201' },
+    secrets: { auth_token: demoTwilioAuthToken },
+  },
 ];
 
 /** Two shifts on weekdays; the warehouse neither ships nor receives at weekends. */

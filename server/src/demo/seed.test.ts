@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDialect, type TestContext } from '../../test/harness';
 import { checkGtin } from '../modules/catalog';
-import { demoGtin } from './demo-catalog';
+import { demoGtin, gbpPricePoint } from './demo-catalog';
 import { seedDemo } from './seed';
 
 describeEachDialect('demo data', (t) => {
@@ -57,6 +57,8 @@ describeEachDialect('demo data', (t) => {
       expect(log.data.map((e) => e.kind)).toContain('conflict');
 
       await checkCatalogAndStock(t(), lines, result.catalog);
+      await checkSecondShop(t(), result);
+      await checkContactCentre(t(), lines);
     },
   );
 });
@@ -102,11 +104,12 @@ async function checkCatalogAndStock(
   const scanned = await services.catalog.variants.retrieveVariantByCode(demoGtin(0));
   expect(scanned.variant.sku).toBe('SHI-001-WHT-XS');
   expect(scanned.product.size_chart?.rows.map((r) => r.size)).toEqual(['XS', 'S', 'M', 'L', 'XL', 'XXL']);
-  expect(scanned.product.channels.filter((c) => c.published)).toHaveLength(5);
+  // Web, UK shop, app and the three stores.
+  expect(scanned.product.channels.filter((c) => c.published)).toHaveLength(6);
 
   // A shopper near Puerta del Sol asks the web shop where to collect a pair of boots today.
   const { data: channels } = await services.channels.listChannels({});
-  const web = channels.find((c) => c.kind === 'web')!;
+  const web = channels.find((c) => c.kind === 'web' && c.config.currency === 'EUR')!;
   const madridStore = channels.find((c) => c.config.store_code === 'MAD01')!;
   const boots = await db
     .selectFrom('stock_levels')
@@ -148,4 +151,80 @@ async function checkCatalogAndStock(
   const promotions = await services.promotions.listPromotions({});
   expect(promotions.data.map((p) => p.code)).toContain('BIENVENIDA10');
   expect(promotions.data.some((p) => p.code === null)).toBe(true);
+}
+
+/**
+ * A shopper opens the UK shop with its own publishable key: it says it sells in GBP and in English, and the same
+ * shirt costs a UK price point there (a sale price where the Spanish shop has one), while the web shop stays EUR.
+ */
+async function checkSecondShop(
+  ctx: TestContext,
+  result: Awaited<ReturnType<typeof seedDemo>>,
+): Promise<void> {
+  const { app } = ctx.omnis;
+  expect(result.shops.map((s) => [s.name, s.currency])).toEqual([
+    ['Web shop', 'EUR'],
+    ['UK online shop', 'GBP'],
+  ]);
+  expect(result.webPublishableKey).toBe(result.shops[0]!.key);
+  const get = async (key: string, url: string) => {
+    const response = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+    expect(response.statusCode).toBe(200);
+    return response.json();
+  };
+  const [eur, gbp] = result.shops.map((s) => s.key) as [string, string];
+  expect(await get(gbp, '/store/v1/channel')).toMatchObject({
+    name: 'UK online shop',
+    currency: 'GBP',
+    default_locale: 'en',
+  });
+  expect(await get(eur, '/store/v1/channel')).toMatchObject({ currency: 'EUR', default_locale: 'es' });
+
+  const shirt = (await get(gbp, '/store/v1/products?limit=1')).data[0];
+  const variant = shirt.variants[0].id as string;
+  const priced = async (key: string, currency: string) =>
+    (await get(key, `/store/v1/prices?variant_ids=${variant}&currency=${currency}`)).data[0];
+  const [inEur, inGbp] = await Promise.all([priced(eur, 'EUR'), priced(gbp, 'GBP')]);
+  expect(inGbp.base).toEqual({ amount: gbpPricePoint(inEur.base.amount), currency: 'GBP' });
+  expect(inGbp.base.amount % 100).toBe(99);
+  expect(inGbp.source.type).toBe(inEur.source.type);
+  if (inEur.source.type === 'sale') expect(inGbp.price.amount % 100).toBe(95);
+  // It ships from the warehouse: no Spanish store shows up for it.
+  const where = await get(gbp, `/store/v1/availability?skus=${shirt.variants[0].sku}`);
+  const kinds = where.skus[0].locations.map((l: { kind: string }) => l.kind);
+  expect(kinds.filter((k: string) => k !== 'warehouse')).toEqual([]);
+}
+
+/**
+ * The demo's contact centre is ready to answer: both web shops open the web chat, the customer care team (the
+ * agent and the admin) works Madrid hours, SLA policies apply, and the email and Twilio channels have the
+ * credentials their webhooks are checked with.
+ */
+async function checkContactCentre(ctx: TestContext, lines: string[]): Promise<void> {
+  const services = ctx.omnis.services;
+  expect(lines).toContain('contact centre: team Customer care (2 agents), 2 SLA policies');
+  const { data: channels } = await services.channels.listChannels({});
+  const chat = channels.find((c) => c.kind === 'webchat')!;
+  const shops = channels.filter((c) => c.kind === 'web');
+  expect(shops.map((c) => c.config.webchat_channel_id)).toEqual([chat.id, chat.id]);
+
+  const [team] = await services.conversations.teams.listTeams();
+  expect(team).toMatchObject({ name: 'Customer care', timezone: 'Europe/Madrid' });
+  expect(team!.members).toHaveLength(2);
+  // Wednesday 1 July 2026 at 10:00 in Madrid is open; 21:00 is not; Christmas Day is closed all day.
+  expect((await services.conversations.teams.isOpen(team!.id, Date.parse('2026-07-01T08:00:00Z'))).open).toBe(
+    true,
+  );
+  expect((await services.conversations.teams.isOpen(team!.id, Date.parse('2026-07-01T19:00:00Z'))).open).toBe(
+    false,
+  );
+  const policies = await services.conversations.sla.listSlaPolicies();
+  expect(policies.map((p) => p.name).sort()).toEqual(['Standard', 'Web chat']);
+
+  for (const kind of ['sms', 'whatsapp'] as const) {
+    const channel = channels.find((c) => c.kind === kind)!;
+    expect(Object.keys(await services.channels.channelSecrets(channel.id))).toEqual(['auth_token']);
+  }
+  const email = channels.find((c) => c.kind === 'email')!;
+  expect(Object.keys(await services.channels.channelSecrets(email.id))).toEqual(['hook_token']);
 }

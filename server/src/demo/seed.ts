@@ -18,6 +18,9 @@ import type { IdentityService } from '../modules/customers';
 import { demoChannels, demoStaff, demoWarehouse } from './demo-data';
 import { seedDemoCustomers, type DemoCustomersResult } from './demo-customers';
 import { seedDemoCatalog, type DemoCatalogResult, type DemoCatalogServices } from './demo-catalog';
+import { seedDemoCommerce } from './demo-commerce';
+import type { Commerce } from '../modules/commerce';
+import { seedDemoContactCentre, type DemoContactCentreServices } from './demo-contact-centre';
 
 /** What a demo store channel's config says about the store, which its location takes over. */
 interface StoreConfig {
@@ -45,6 +48,8 @@ export interface DemoSeedResult {
   staff: Array<{ email: string; role: string }>;
   staffPassword: string;
   webPublishableKey: string;
+  /** Every demo storefront with its publishable key: the EUR web shop first, then the UK shop in GBP. */
+  shops: Array<{ name: string; currency: string; key: string }>;
   customers: DemoCustomersResult;
   catalog: DemoCatalogResult;
 }
@@ -58,6 +63,10 @@ export async function seedDemo(
     users: UsersService;
     apiKeys: ApiKeysService;
     identity: IdentityService;
+    /** Tax and shipping rates are seeded when given. */
+    commerce?: Pick<Commerce, 'cartsModule'>;
+    /** The contact centre's team, hours and SLA policies are seeded when given. */
+    conversations?: DemoContactCentreServices['conversations'];
   } & DemoCatalogServices,
   progress: (line: string) => void = () => undefined,
 ): Promise<DemoSeedResult> {
@@ -71,7 +80,8 @@ export async function seedDemo(
   const locations: CreateLocationInput[] = [];
   for (const [i, input] of demoChannels.entries()) {
     const channel = await services.channels.createChannel(input, systemActor);
-    if (input.kind === 'web') webChannelId = channel.id;
+    // The first web channel is the main (EUR) web shop; a later one sells abroad in its own currency.
+    if (input.kind === 'web' && !webChannelId) webChannelId = channel.id;
     (channelIds[input.kind] ??= []).push(channel.id);
     if (input.kind === 'store') {
       const store = input.config as unknown as StoreConfig;
@@ -117,8 +127,11 @@ export async function seedDemo(
     progress(`locations ${i + 1}/${locations.length}: ${location.code} ${location.name}`);
   }
   const staffPassword = generatePassword();
+  const careTeam: Array<{ id: string; locale: string }> = [];
   for (const [i, person] of demoStaff.entries()) {
-    await services.users.createUser({ ...person, password: staffPassword }, null, systemActor);
+    const user = await services.users.createUser({ ...person, password: staffPassword }, null, systemActor);
+    if (person.role === 'agent' || person.role === 'admin')
+      careTeam.push({ id: user.id, locale: person.locale });
     progress(`staff ${i + 1}/${demoStaff.length}: ${person.email} (${person.role})`);
   }
   const first = (kind: string) => channelIds[kind]?.[0] ?? webChannelId;
@@ -139,6 +152,7 @@ export async function seedDemo(
     services,
     {
       web: first('web'),
+      abroad: (channelIds.web ?? []).slice(1),
       app: first('app'),
       stores: created
         .filter((l) => l.kind === 'store')
@@ -148,16 +162,36 @@ export async function seedDemo(
     2000,
     progress,
   );
-  const key = await services.apiKeys.createApiKey(
-    { kind: 'publishable', name: 'Web shop (demo)', channel_id: webChannelId },
-    systemActor,
-  );
+  if (services.commerce) {
+    const rates = await seedDemoCommerce(services.commerce);
+    progress(`tax rates ${rates.taxRates}, shipping rates ${rates.shippingRates}`);
+  }
+  if (services.conversations) {
+    const care = await seedDemoContactCentre(
+      { channels: services.channels, conversations: services.conversations },
+      { web: channelIds.web ?? [], webchat: channelIds.webchat![0]! },
+      careTeam,
+    );
+    progress(
+      `contact centre: team Customer care (${careTeam.length} agents), ${care.slaPolicies} SLA policies`,
+    );
+  }
+  const shops: DemoSeedResult['shops'] = [];
+  for (const input of demoChannels.filter((c) => c.kind === 'web')) {
+    const channelId = channelIds.web![shops.length]!;
+    const key = await services.apiKeys.createApiKey(
+      { kind: 'publishable', name: `${input.name} (demo)`, channel_id: channelId },
+      systemActor,
+    );
+    shops.push({ name: input.name, currency: String(input.config?.currency), key: key.key });
+  }
   return {
     channels: demoChannels.length,
     locations: locations.length,
     staff: demoStaff.map(({ email, role }) => ({ email, role })),
     staffPassword,
-    webPublishableKey: key.key,
+    webPublishableKey: shops[0]!.key,
+    shops,
     customers,
     catalog,
   };

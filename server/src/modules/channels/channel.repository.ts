@@ -16,6 +16,7 @@ export const channelKinds = [
   'whatsapp',
   'messenger',
   'instagram',
+  'telegram',
   'marketplace',
   'kiosk',
 ] as const;

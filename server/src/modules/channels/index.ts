@@ -6,10 +6,15 @@ import * as channels0100 from './migrations/2026-11-22-0100-channels';
 export { createChannelsService, type ChannelsService, type CreateChannelInput } from './channel.service';
 export { channelsRoutes } from './channel.routes';
 export { channelKinds, type Channel, type ChannelKind } from './channel.repository';
-export type { ChannelsTables } from './channel.table';
+import type { ChannelsTables as RegistryTables } from './channel.table';
+import type { WebchatTables } from './webchat/webchat.table';
+import * as webchat0720 from './webchat/migrations/2026-11-22-0720-webchat';
+/** The registry's table and each adapter's own tables (web chat's visitors and uploads). */
+export type ChannelsTables = RegistryTables & WebchatTables;
 
 export const channelsMigrations: NamedMigrations = {
   '2026-11-22-0100-channels': channels0100,
+  '2026-11-22-0720-webchat': webchat0720,
 };
 
 /** Channels describe the business's touchpoints, not people. */

@@ -105,6 +105,10 @@ export function normalizeIdentifier(type: string, raw: string, options: Normaliz
       }
       return phone.number; // E.164
     }
+    case 'telegram_id':
+      // Telegram user ids are positive integers (up to 52 significant bits): anything else is not one.
+      if (!/^[1-9]\d{0,15}$/.test(value)) throw new IdentifierError('is not a Telegram user id');
+      return value;
     default:
       if (value.length > 200) throw new IdentifierError('is longer than 200 characters');
       return value;

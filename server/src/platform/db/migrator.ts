@@ -18,6 +18,7 @@ import { inventoryMigrations } from '../../modules/inventory';
 import { customersMigrations } from '../../modules/customers';
 import { catalogMigrations } from '../../modules/catalog';
 import { commerceMigrations } from '../../modules/commerce';
+import { conversationsMigrations } from '../../modules/conversations';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema as it was, untyped
 type AnyDb = Kysely<any>;
@@ -33,6 +34,7 @@ export function allMigrations(): NamedMigrations {
     customersMigrations,
     catalogMigrations,
     commerceMigrations,
+    conversationsMigrations,
   ];
   const all: NamedMigrations = {};
   for (const set of sets) {

@@ -11,6 +11,7 @@ import type { InventoryTables } from '../../modules/inventory';
 import type { CustomersTables } from '../../modules/customers';
 import type { CatalogTables } from '../../modules/catalog';
 import type { CommerceTables } from '../../modules/commerce';
+import type { ConversationsTables } from '../../modules/conversations';
 
 export interface Database
   extends
@@ -22,4 +23,5 @@ export interface Database
     InventoryTables,
     CustomersTables,
     CatalogTables,
-    CommerceTables {}
+    CommerceTables,
+    ConversationsTables {}

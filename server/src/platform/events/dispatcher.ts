@@ -189,6 +189,9 @@ export function createDispatcher(options: {
   }
 
   const ready = ensureRows();
+  // An app built and closed without starting its workers (tests, CLI commands) never awaits `ready`; its failure
+  // (the database closed under it) is reported by start() and drain(), not as an unhandled rejection.
+  ready.catch(() => undefined);
 
   return {
     start() {
@@ -201,6 +204,7 @@ export function createDispatcher(options: {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      await ready.catch(() => undefined);
       await current;
       held.clear();
       await db

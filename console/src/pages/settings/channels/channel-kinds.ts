@@ -15,6 +15,7 @@ export const KIND_COLORS: Record<ChannelKind, string> = {
   whatsapp: 'green',
   messenger: 'violet',
   instagram: 'pink',
+  telegram: 'cyan',
   marketplace: 'yellow',
   kiosk: 'gray',
 };

@@ -1,0 +1,119 @@
+/**
+ * The web chat widget in a real browser: a shop's page on another origin (`<html lang="es">`, with CSS that
+ * would restyle every button) embeds `/widget.js` with a web chat channel's publishable key. The visitor opens the
+ * chat in Spanish, gives her name and email in the pre-chat form and asks about a size; an agent signed in to the
+ * console sees the message arrive live on `/v1/realtime`, replies through the API, and the reply appears in the
+ * widget. The page's styles do not reach inside the widget.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { launchBrowser, screenshot, startServer, type RunningServer } from './support';
+
+describe('web chat widget', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let shopSite: Server;
+  let shopUrl = '';
+  let agentToken = '';
+  const live: Array<{ type: string; event?: { type: string; data: Record<string, unknown> } }> = [];
+  let agentSocket: WebSocket;
+
+  async function api<T>(path: string, body: object, token = server.apiKey): Promise<T> {
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`POST ${path} → ${response.status}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  async function eventually<T>(what: string, find: () => T | undefined): Promise<T> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    const channel = await api<{ id: string }>('/v1/channels', { kind: 'webchat', name: 'Web chat' });
+    const { key } = await api<{ key: string }>('/v1/api-keys', {
+      kind: 'publishable',
+      name: 'Chat widget',
+      channel_id: channel.id,
+    });
+    agentToken = (
+      await api<{ token: string }>('/v1/auth/login', { email: server.email, password: server.password }, '')
+    ).token;
+    // The agent has the console open: her live stream is what makes her "available".
+    agentSocket = new WebSocket(
+      `${server.url.replace(/^http/, 'ws')}/v1/realtime?access_token=${encodeURIComponent(agentToken)}`,
+    );
+    agentSocket.on('message', (raw) => live.push(JSON.parse(String(raw)) as (typeof live)[number]));
+    await eventually('the agent’s stream', () => live.find((m) => m.type === 'ready'));
+
+    shopSite = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html lang="es"><head><title>Tienda</title>
+<style>button { background: red !important; font-size: 40px !important; } body { font-family: serif; }</style>
+</head><body><h1>Tienda de ejemplo</h1><p>Chaquetas, camisetas y más.</p>
+<script src="${server.url}/widget.js" data-key="${key}"></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => shopSite.listen(0, '127.0.0.1', resolve));
+    shopUrl = `http://127.0.0.1:${(shopSite.address() as AddressInfo).port}/`;
+    page = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
+  }, 90_000);
+
+  afterAll(async () => {
+    agentSocket?.terminate();
+    await browser?.close();
+    await new Promise((resolve) => shopSite?.close(resolve));
+    await server?.stop();
+  });
+
+  it('a visitor chats in Spanish from a shop’s page and the agent’s reply appears in the widget', async () => {
+    await page.goto(shopUrl);
+    const launcher = page.getByRole('button', { name: 'Chatea con nosotros' });
+    // The shop's CSS restyles every button on its page, but not the widget's (it lives in a shadow root).
+    const launcherColour = await launcher.evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(launcherColour).not.toBe('rgb(255, 0, 0)');
+    await launcher.click();
+
+    await page.getByPlaceholder('Nombre').fill('Lucía Fernández');
+    await page.getByPlaceholder('Correo electrónico').fill('lucia.webchat@example.com');
+    await page.getByRole('button', { name: 'Empezar el chat' }).click();
+    const input = page.getByPlaceholder('Escribe un mensaje…');
+    await input.fill('Hola, ¿tenéis la chaqueta vaquera en talla M?');
+    await input.press('Enter');
+
+    const received = await eventually('message.received on the agent’s stream', () =>
+      live.find((m) => m.event?.type === 'message.received'),
+    );
+    const conversationId = String(received.event!.data.conversation_id);
+    const conversation = await fetch(`${server.url}/v1/conversations/${conversationId}`, {
+      headers: { authorization: `Bearer ${agentToken}` },
+    }).then((r) => r.json() as Promise<{ customer_id: string }>);
+    const customer = await fetch(`${server.url}/v1/customers/${conversation.customer_id}`, {
+      headers: { authorization: `Bearer ${agentToken}` },
+    }).then((r) => r.json() as Promise<{ emails: string[]; first_name: string | null }>);
+    expect(customer.emails).toContain('lucia.webchat@example.com');
+
+    await api(
+      `/v1/conversations/${conversationId}/messages`,
+      { text: '¡Hola Lucía! Sí, nos quedan dos en talla M.' },
+      agentToken,
+    );
+    await page.getByText('¡Hola Lucía! Sí, nos quedan dos en talla M.').waitFor();
+    await expect(page.getByText('Solemos responder en pocos minutos').isVisible()).resolves.toBe(true);
+    await screenshot(page, 'webchat-widget');
+  });
+});

@@ -1,0 +1,83 @@
+/** @module TypeBox schemas of the conversations API: what a conversation and a message look like on the wire. */
+import { Type } from 'typebox';
+import { IsoTime, Nullable, NullableIsoTime } from '../../platform/http/schemas';
+import { conversationStatuses, priorities } from './conversation.repository';
+import { authorTypes, deliveryStatuses, messageDirections, messageKinds } from './message.repository';
+
+const enumOf = <T extends readonly string[]>(values: T) => Type.Enum([...values]);
+
+export const ContactSchema = Type.Object({
+  channel_id: Type.String(),
+  channel_kind: Type.String(),
+  address: Type.String(),
+  first_inbound_at: IsoTime,
+  last_inbound_at: IsoTime,
+});
+
+export const ConversationSchema = Type.Object(
+  {
+    id: Type.String(),
+    customer_id: Type.String(),
+    status: enumOf(conversationStatuses),
+    snoozed_until: NullableIsoTime,
+    priority: enumOf(priorities),
+    labels: Type.Array(Type.String()),
+    assignee_id: Nullable(Type.String()),
+    team_id: Nullable(Type.String()),
+    last_inbound_channel_id: Nullable(Type.String()),
+    first_inbound_at: NullableIsoTime,
+    last_inbound_at: NullableIsoTime,
+    first_response_at: NullableIsoTime,
+    last_response_at: NullableIsoTime,
+    waiting_since: NullableIsoTime,
+    last_message_at: IsoTime,
+    resolved_at: NullableIsoTime,
+    created_at: IsoTime,
+    updated_at: IsoTime,
+  },
+  { title: 'Conversation' },
+);
+
+export const ConversationDetailSchema = Type.Object(
+  { ...ConversationSchema.properties, contacts: Type.Array(ContactSchema) },
+  { title: 'ConversationDetail' },
+);
+
+export const MessageSchema = Type.Object(
+  {
+    id: Type.String(),
+    conversation_id: Type.String(),
+    customer_id: Nullable(Type.String()),
+    direction: enumOf(messageDirections),
+    kind: enumOf(messageKinds),
+    channel_id: Nullable(Type.String()),
+    channel_kind: Nullable(Type.String()),
+    provider_message_id: Nullable(Type.String()),
+    author: Type.Object({ type: enumOf(authorTypes), id: Nullable(Type.String()) }),
+    address: Nullable(Type.String()),
+    subject: Nullable(Type.String()),
+    text: Nullable(Type.String()),
+    html: Nullable(Type.String({ description: 'sanitized' })),
+    attachments: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        filename: Type.String(),
+        content_type: Type.String(),
+        size: Type.Integer(),
+      }),
+    ),
+    delivery_status: enumOf(deliveryStatuses),
+    delivery_error: Nullable(Type.String()),
+    created_at: IsoTime,
+    updated_at: IsoTime,
+  },
+  { title: 'Message' },
+);
+
+export const InboundAckSchema = Type.Object({
+  inbound_id: Type.String(),
+  duplicate: Type.Boolean(),
+  status: Type.Enum(['processed', 'failed', 'pending']),
+  message_id: Nullable(Type.String()),
+  conversation_id: Nullable(Type.String()),
+});

@@ -1,0 +1,97 @@
+/** @module Row types of the conversations module's tables. */
+import type { BotTables } from './bot.table';
+import type { RoutingTables } from './routing.table';
+
+export interface ConversationRow {
+  id: string;
+  customer_id: string;
+  thread_key: string | null;
+  status: string;
+  snoozed_until: number | null;
+  priority: string;
+  labels: unknown;
+  assignee_id: string | null;
+  team_id: string | null;
+  reply_token: string;
+  last_inbound_channel_id: string | null;
+  first_inbound_at: number | null;
+  last_inbound_at: number | null;
+  first_response_at: number | null;
+  last_response_at: number | null;
+  waiting_since: number | null;
+  last_message_at: number;
+  resolved_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  customer_id: string | null;
+  direction: string;
+  kind: string;
+  channel_id: string | null;
+  channel_kind: string | null;
+  provider_message_id: string | null;
+  author_type: string;
+  author_id: string | null;
+  address: string | null;
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+  attachments: unknown;
+  meta: unknown;
+  delivery_status: string;
+  delivery_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessageAttachmentRow {
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  customer_id: string | null;
+  filename: string;
+  content_type: string;
+  size: number;
+  content: Buffer;
+  created_at: number;
+}
+
+export interface ConversationContactRow {
+  id: string;
+  conversation_id: string;
+  customer_id: string;
+  channel_id: string;
+  channel_kind: string;
+  address: string;
+  first_inbound_at: number;
+  last_inbound_at: number;
+}
+
+export interface InboundMessageRow {
+  id: string;
+  channel_id: string;
+  channel_kind: string;
+  provider_message_id: string | null;
+  payload: Buffer;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  customer_id: string | null;
+  message_id: string | null;
+  received_at: number;
+  processed_at: number | null;
+}
+
+export interface ConversationsTables extends RoutingTables, BotTables {
+  conversations: ConversationRow;
+  messages: MessageRow;
+  message_attachments: MessageAttachmentRow;
+  conversation_contacts: ConversationContactRow;
+  inbound_messages: InboundMessageRow;
+}

@@ -1,0 +1,449 @@
+/**
+ * @module The inbound pipeline every channel shares. A provider's delivery is first written raw to
+ * inbound_messages (so it is never lost once acknowledged), then processed: parsed by the channel's adapter,
+ * deduplicated by the provider's message id, resolved to a customer through identity resolution, and appended
+ * to that customer's conversation with `message.received` — all in one transaction. A failure leaves the raw
+ * row `failed` with a backoff; the retry job picks it up again, forever, so nothing is dropped.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../../platform/errors';
+import { encodeJson } from '../../platform/db/codecs';
+import type { Db } from '../../platform/db/database';
+import { isUniqueViolation } from '../../platform/db/errors';
+import { inTransactionWithRetry, type Trx } from '../../platform/db/transaction';
+import { newId } from '../../platform/ids';
+import { systemActor } from '../../platform/auth/principal';
+import type { EventBus } from '../../platform/events/outbox';
+import type { Channel, ChannelsService } from '../channels';
+import type { IdentityService } from '../customers';
+import {
+  adapterFor,
+  checkAttachments,
+  type AttachmentLimits,
+  type ChannelAdapter,
+  type NormalizedInbound,
+} from './channel-adapter';
+import {
+  findByReplyToken,
+  findConversationRow,
+  findThread,
+  insertConversation,
+  touchContact,
+  updateConversationRow,
+} from './conversation.repository';
+import {
+  conversationOfProviderIds,
+  findByProviderId,
+  insertAttachments,
+  insertMessage,
+} from './message.repository';
+
+/** How long one processing attempt holds its claim; a crashed process's claim lapses after it. */
+const CLAIM_MS = 60_000;
+/** Backoff after the nth failure: 5 s doubling, at most an hour; retried forever. */
+const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+
+export interface InboundDeps {
+  db: Db;
+  events: EventBus;
+  channels: ChannelsService;
+  identity: Pick<IdentityService, 'resolve'>;
+  adapters: ChannelAdapter[];
+  threading: 'customer' | 'channel';
+  attachments: AttachmentLimits;
+  log?: FastifyBaseLogger | undefined;
+  /** CSAT (csat.service.ts): true when the message answered an open survey; it then does not reopen. */
+  captureSurveyAnswer?:
+    | ((
+        trx: Trx,
+        input: { conversationId: string; messageId: string; text: string | null; now: number },
+      ) => Promise<boolean>)
+    | undefined;
+}
+
+export interface AcceptResult {
+  inbound_id: string;
+  /** The provider delivered this message before: nothing new was stored. */
+  duplicate: boolean;
+  status: 'processed' | 'failed' | 'pending';
+  message_id: string | null;
+  conversation_id: string | null;
+}
+
+export const newReplyToken = () => randomBytes(8).toString('hex');
+
+export function createInbound(deps: InboundDeps) {
+  const { db, events, channels } = deps;
+
+  /** Takes the row for one attempt with a guarded UPDATE: two workers never process the same row at once. */
+  async function claim(id: string, now: number): Promise<boolean> {
+    const result = await db
+      .updateTable('inbound_messages')
+      .set({ status: 'processing', claimed_until: now + CLAIM_MS })
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([
+          eb('status', 'in', ['pending', 'failed']),
+          eb.and([eb('status', '=', 'processing'), eb('claimed_until', '<', now)]),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async function fail(id: string, error: unknown): Promise<void> {
+    const row = await db
+      .selectFrom('inbound_messages')
+      .select('attempts')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    const attempts = (row?.attempts ?? 0) + 1;
+    const message = error instanceof Error ? error.message : String(error);
+    await db
+      .updateTable('inbound_messages')
+      .set({
+        status: 'failed',
+        attempts,
+        last_error: message.slice(0, 1000),
+        next_attempt_at: Date.now() + backoffMs(attempts),
+        claimed_until: null,
+      })
+      .where('id', '=', id)
+      .execute();
+    deps.log?.error(
+      { inbound_id: id, attempts, err: message },
+      'inbound message processing failed; kept for retry',
+    );
+  }
+
+  /** Which conversation a message lands in: a thread it names, else the customer's continuous conversation. */
+  async function conversationFor(
+    trx: Trx,
+    customerId: string,
+    channel: Channel,
+    parsed: NormalizedInbound,
+    now: number,
+  ): Promise<{ id: string; created: boolean }> {
+    const token = parsed.thread?.replyToken;
+    if (token) {
+      const byToken = await findByReplyToken(trx, token);
+      if (byToken) return { id: byToken.id, created: false };
+    }
+    const referenced = await conversationOfProviderIds(trx, channel.id, parsed.thread?.references ?? []);
+    if (referenced) return { id: referenced, created: false };
+    const threadKey = deps.threading === 'customer' ? 'customer' : channel.id;
+    const existing = await findThread(trx, customerId, threadKey);
+    if (existing) return { id: existing.id, created: false };
+    const id = newId('cnv');
+    // A concurrent first message of the same customer hits the unique (customer_id, thread_key) index; the
+    // transaction is retried and finds this conversation.
+    await insertConversation(trx, {
+      id,
+      customer_id: customerId,
+      thread_key: threadKey,
+      status: 'open',
+      snoozed_until: null,
+      priority: 'normal',
+      labels: encodeJson([]),
+      assignee_id: null,
+      team_id: null,
+      reply_token: newReplyToken(),
+      last_inbound_channel_id: channel.id,
+      first_inbound_at: now,
+      last_inbound_at: now,
+      first_response_at: null,
+      last_response_at: null,
+      waiting_since: now,
+      last_message_at: now,
+      resolved_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+    await events.append(trx, {
+      type: 'conversation.created',
+      aggregate: { type: 'conversation', id },
+      customerId,
+      channelId: channel.id,
+      actor: systemActor,
+      data: { id, customer_id: customerId, channel_id: channel.id },
+    });
+    return { id, created: true };
+  }
+
+  /**
+   * Who wrote. A WhatsApp account is a phone number, so a WhatsApp sender is also looked up by that number as an
+   * unverified phone: she reaches the customer who has it on file (an SMS from it then joins her too). When the
+   * identity rules keep two matched profiles apart (different verified people), the message goes to whoever holds
+   * the WhatsApp number itself.
+   */
+  async function resolveSender(trx: Trx, channel: Channel, parsed: NormalizedInbound, now: number) {
+    const own = { type: parsed.identifier.type, value: parsed.identifier.value };
+    const input = {
+      channelId: channel.id,
+      seenAt: parsed.occurredAt ?? now,
+      profile: parsed.profile,
+      actor: systemActor,
+      reason: `inbound ${channel.kind}`,
+    };
+    if (own.type !== 'whatsapp')
+      return (await deps.identity.resolve({ ...input, identifiers: [own] }, trx)).customerId;
+    const both = await deps.identity.resolve(
+      { ...input, identifiers: [own, { type: 'phone', value: own.value, verified: false }] },
+      trx,
+    );
+    if (both.conflicts.length === 0) return both.customerId;
+    return (await deps.identity.resolve({ ...input, identifiers: [own] }, trx)).customerId;
+  }
+
+  async function append(inboundId: string, channel: Channel, parsed: NormalizedInbound) {
+    return inTransactionWithRetry(db, async (trx) => {
+      const now = Date.now();
+      const done = async (messageId: string, conversationId: string, customerId: string | null) => {
+        await trx
+          .updateTable('inbound_messages')
+          .set({
+            status: 'processed',
+            processed_at: now,
+            message_id: messageId,
+            customer_id: customerId,
+            claimed_until: null,
+          })
+          .where('id', '=', inboundId)
+          .execute();
+        return { message_id: messageId, conversation_id: conversationId };
+      };
+      if (parsed.providerMessageId) {
+        const seen = await findByProviderId(trx, channel.id, parsed.providerMessageId);
+        if (seen) return done(seen.id, seen.conversation_id, seen.customer_id);
+      }
+      const customerId = await resolveSender(trx, channel, parsed, now);
+      const conversation = await conversationFor(trx, customerId, channel, parsed, now);
+      const current = (await findConversationRow(trx, conversation.id))!;
+      const messageId = newId('msg');
+      const attachments = parsed.attachments.map((a) => ({
+        id: newId('att'),
+        message_id: messageId,
+        conversation_id: conversation.id,
+        customer_id: customerId,
+        filename: a.filename,
+        content_type: a.contentType,
+        size: a.content.length,
+        content: a.content,
+        created_at: now,
+      }));
+      await insertMessage(trx, {
+        id: messageId,
+        conversation_id: conversation.id,
+        customer_id: customerId,
+        direction: 'in',
+        kind: 'message',
+        channel_id: channel.id,
+        channel_kind: channel.kind,
+        provider_message_id: parsed.providerMessageId,
+        author_type: 'customer',
+        author_id: customerId,
+        address: parsed.address,
+        subject: parsed.subject ?? null,
+        text: parsed.text,
+        html: parsed.html ?? null,
+        attachments: encodeJson(
+          attachments.map((a) => ({
+            id: a.id,
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+          })),
+        ),
+        meta: encodeJson(parsed.meta),
+        delivery_status: 'received',
+        delivery_error: null,
+        created_at: now,
+        updated_at: now,
+      });
+      await insertAttachments(trx, attachments);
+      await touchContact(trx, {
+        id: newId('cct'),
+        conversation_id: conversation.id,
+        customer_id: customerId,
+        channel_id: channel.id,
+        channel_kind: channel.kind,
+        address: parsed.address,
+        first_inbound_at: now,
+        last_inbound_at: now,
+      });
+      // A rating sent in reply to the satisfaction survey is its answer: the conversation stays resolved.
+      const surveyAnswer =
+        current.status === 'resolved' && deps.captureSurveyAnswer
+          ? await deps.captureSurveyAnswer(trx, {
+              conversationId: conversation.id,
+              messageId,
+              text: parsed.text,
+              now,
+            })
+          : false;
+      // A customer writing again reopens a resolved, pending or snoozed conversation.
+      const reopened = current.status !== 'open' && !surveyAnswer;
+      await updateConversationRow(trx, conversation.id, {
+        ...(surveyAnswer
+          ? {}
+          : {
+              status: 'open',
+              snoozed_until: null,
+              resolved_at: null,
+              waiting_since: current.waiting_since ?? now,
+            }),
+        last_inbound_channel_id: channel.id,
+        first_inbound_at: current.first_inbound_at ?? now,
+        last_inbound_at: now,
+        last_message_at: now,
+        updated_at: now,
+      });
+      if (reopened && !conversation.created)
+        await events.append(trx, {
+          type: 'conversation.status_changed',
+          aggregate: { type: 'conversation', id: conversation.id },
+          customerId: current.customer_id,
+          channelId: channel.id,
+          actor: systemActor,
+          data: { id: conversation.id, from: current.status, to: 'open', reason: 'customer_wrote' },
+        });
+      await events.append(trx, {
+        type: 'message.received',
+        aggregate: { type: 'conversation', id: conversation.id },
+        customerId,
+        channelId: channel.id,
+        actor: { type: 'customer', id: customerId, label: 'customer' },
+        data: { id: messageId, conversation_id: conversation.id, channel_id: channel.id },
+      });
+      return done(messageId, conversation.id, customerId);
+    });
+  }
+
+  /** One attempt at a stored delivery; failures are recorded, never thrown. */
+  async function processInbound(id: string): Promise<AcceptResult['status']> {
+    if (!(await claim(id, Date.now()))) return 'pending';
+    try {
+      const row = await db
+        .selectFrom('inbound_messages')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const channel = await channels.retrieveChannel(row.channel_id);
+      const adapter = adapterFor(deps.adapters, channel);
+      if (!adapter) throw new Error(`No adapter for channel kind ${channel.kind}`);
+      const parsed = await adapter.parseInbound(Buffer.from(row.payload), channel);
+      await append(id, channel, parsed);
+      return 'processed';
+    } catch (err) {
+      await fail(id, err);
+      return 'failed';
+    }
+  }
+
+  return {
+    /**
+     * Stores a provider's delivery, then processes it. Call it before acknowledging the provider: once it
+     * returns, the message is safe whatever happened while processing.
+     * @example await inbound.acceptInbound(channel, { providerMessageId: 'SM123', payload: Buffer.from(body) })
+     */
+    async acceptInbound(
+      channel: Channel,
+      input: {
+        providerMessageId: string | null;
+        payload: Buffer;
+        attachments?: NormalizedInbound['attachments'];
+      },
+    ): Promise<AcceptResult> {
+      if (input.attachments) checkAttachments(input.attachments, deps.attachments, 'attachments');
+      const now = Date.now();
+      const id = newId('inb');
+      try {
+        await db
+          .insertInto('inbound_messages')
+          .values({
+            id,
+            channel_id: channel.id,
+            channel_kind: channel.kind,
+            provider_message_id: input.providerMessageId,
+            payload: input.payload,
+            status: 'pending',
+            attempts: 0,
+            last_error: null,
+            next_attempt_at: now + CLAIM_MS,
+            claimed_until: null,
+            customer_id: null,
+            message_id: null,
+            received_at: now,
+            processed_at: null,
+          })
+          .execute();
+      } catch (err) {
+        if (!isUniqueViolation(err) || !input.providerMessageId) throw err;
+        const seen = await db
+          .selectFrom('inbound_messages')
+          .select(['id', 'status', 'message_id'])
+          .where('channel_id', '=', channel.id)
+          .where('provider_message_id', '=', input.providerMessageId)
+          .executeTakeFirstOrThrow();
+        return { ...(await resultOf(seen.id)), duplicate: true };
+      }
+      await processInbound(id);
+      return resultOf(id);
+    },
+
+    processInbound,
+
+    /**
+     * The retry job's work: every stored delivery whose next attempt is due (failed ones, and pending ones a
+     * crashed process never finished), oldest first. Returns how many were processed.
+     */
+    async retryDueInbound(now = Date.now(), limit = 100): Promise<number> {
+      const due = await db
+        .selectFrom('inbound_messages')
+        .select('id')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('status', 'in', ['pending', 'failed']), eb('next_attempt_at', '<=', now)]),
+            eb.and([eb('status', '=', 'processing'), eb('claimed_until', '<', now)]),
+          ]),
+        )
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      let processed = 0;
+      for (const { id } of due) if ((await processInbound(id)) === 'processed') processed++;
+      return processed;
+    },
+
+    async retrieveInbound(id: string) {
+      const row = await db.selectFrom('inbound_messages').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new AppError('not_found', `No inbound message with id ${id}.`);
+      return row;
+    },
+  };
+
+  async function resultOf(id: string): Promise<AcceptResult> {
+    const row = await db
+      .selectFrom('inbound_messages')
+      .select(['id', 'status', 'message_id'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const conversation = row.message_id
+      ? await db
+          .selectFrom('messages')
+          .select('conversation_id')
+          .where('id', '=', row.message_id)
+          .executeTakeFirst()
+      : undefined;
+    return {
+      inbound_id: row.id,
+      duplicate: false,
+      status: row.status === 'processed' ? 'processed' : row.status === 'failed' ? 'failed' : 'pending',
+      message_id: row.message_id,
+      conversation_id: conversation?.conversation_id ?? null,
+    };
+  }
+}
+
+export type InboundService = ReturnType<typeof createInbound>;
