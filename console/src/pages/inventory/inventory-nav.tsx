@@ -2,7 +2,6 @@
  * @module The Inventory area's heading and its screens as tabs: stock grid, locations (with the map), channel
  * allocation, availability checker, reservations, transfers and the ledger.
  */
-import { Tabs } from '@mantine/core';
 import {
   IconArrowsExchange,
   IconBook2,
@@ -13,8 +12,8 @@ import {
   IconTable,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { useNavigate } from 'react-router';
 import { PageHeader } from '../../components/page-header';
+import { RouteTabs } from '../../components/route-tabs';
 import { useInventoryT } from './inventory-i18n';
 
 export type InventoryTab =
@@ -32,7 +31,6 @@ const TABS: Array<{ tab: InventoryTab; path: string; icon: ReactNode }> = [
 
 export function InventoryNav({ active, actions }: { active: InventoryTab; actions?: ReactNode }) {
   const { t } = useInventoryT();
-  const navigate = useNavigate();
   return (
     <>
       <PageHeader
@@ -41,22 +39,11 @@ export function InventoryNav({ active, actions }: { active: InventoryTab; action
         order={2}
         actions={actions}
       />
-      <Tabs
-        value={active}
-        onChange={(tab) => {
-          const target = TABS.find((entry) => entry.tab === tab);
-          if (target) void navigate(target.path);
-        }}
-        mb="md"
-      >
-        <Tabs.List>
-          {TABS.map(({ tab, icon }) => (
-            <Tabs.Tab key={tab} value={tab} leftSection={icon} data-testid={`inventory-tab-${tab}`}>
-              {t(`inventory.tabs.${tab}`)}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
+      <RouteTabs
+        active={active}
+        tabs={TABS.map((entry) => ({ ...entry, label: t(`inventory.tabs.${entry.tab}`) }))}
+        testIdPrefix="inventory-tab"
+      />
     </>
   );
 }

@@ -2,11 +2,10 @@
  * @module The Orders area's heading and its screens as tabs: the orders list (and an order's detail), the
  * fulfilment queue of a location and the pickup desk. The returns desk joins as one more entry in TABS.
  */
-import { Tabs } from '@mantine/core';
 import { IconBuildingStore, IconPackage, IconReceipt } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { useNavigate } from 'react-router';
 import { PageHeader } from '../../components/page-header';
+import { RouteTabs } from '../../components/route-tabs';
 import { useOrdersT } from './orders-i18n';
 
 export type OrdersTab = 'list' | 'fulfilment' | 'pickup';
@@ -19,7 +18,6 @@ const TABS: Array<{ tab: OrdersTab; path: string; icon: ReactNode }> = [
 
 export function OrdersNav({ active, actions }: { active: OrdersTab; actions?: ReactNode }) {
   const { t } = useOrdersT();
-  const navigate = useNavigate();
   return (
     <>
       <PageHeader
@@ -28,22 +26,11 @@ export function OrdersNav({ active, actions }: { active: OrdersTab; actions?: Re
         order={2}
         actions={actions}
       />
-      <Tabs
-        value={active}
-        onChange={(tab) => {
-          const target = TABS.find((entry) => entry.tab === tab);
-          if (target) void navigate(target.path);
-        }}
-        mb="md"
-      >
-        <Tabs.List>
-          {TABS.map(({ tab, icon }) => (
-            <Tabs.Tab key={tab} value={tab} leftSection={icon} data-testid={`orders-tab-${tab}`}>
-              {t(`orders.tabs.${tab}`)}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
+      <RouteTabs
+        active={active}
+        tabs={TABS.map((entry) => ({ ...entry, label: t(`orders.tabs.${entry.tab}`) }))}
+        testIdPrefix="orders-tab"
+      />
     </>
   );
 }

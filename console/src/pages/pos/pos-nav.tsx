@@ -2,11 +2,11 @@
  * @module The POS area's heading: the till's store and channel (chosen once on this device) and its screens as
  * tabs — the till, click-and-collect handover (the orders area's pickup desk) and the returns desk.
  */
-import { Group, Paper, Select, Tabs, Text } from '@mantine/core';
+import { Group, Paper, Select, Text } from '@mantine/core';
 import { IconArrowBackUp, IconBuildingStore, IconCashRegister, IconPackageExport } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { useNavigate } from 'react-router';
 import { PageHeader } from '../../components/page-header';
+import { RouteTabs } from '../../components/route-tabs';
 import { useLocationIndex } from '../inventory/inventory-display';
 import { usePosT } from './pos-i18n';
 import type { Till } from './pos-till';
@@ -22,7 +22,6 @@ const TABS: Array<{ tab: PosTab; path: string; icon: ReactNode }> = [
 
 export function PosNav({ active, till }: { active: PosTab; till: Till }) {
   const { t } = usePosT();
-  const navigate = useNavigate();
   const index = useLocationIndex();
   const stores = (index.locations.data ?? [])
     .filter((l) => l.active && (l.kind === 'store' || l.id === till.locationId))
@@ -56,22 +55,11 @@ export function PosNav({ active, till }: { active: PosTab; till: Till }) {
           </Group>
         }
       />
-      <Tabs
-        value={active}
-        onChange={(tab) => {
-          const target = TABS.find((entry) => entry.tab === tab);
-          if (target) void navigate(target.path);
-        }}
-        mb="md"
-      >
-        <Tabs.List>
-          {TABS.map(({ tab, icon }) => (
-            <Tabs.Tab key={tab} value={tab} leftSection={icon} data-testid={`pos-tab-${tab}`}>
-              {t(`pos.tabs.${tab}`)}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
+      <RouteTabs
+        active={active}
+        tabs={TABS.map((entry) => ({ ...entry, label: t(`pos.tabs.${entry.tab}`) }))}
+        testIdPrefix="pos-tab"
+      />
     </>
   );
 }
