@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../../../test/harness';
 import { cartFixtures } from './cart.test-support';
-import { divideHalfUp, lineTax } from './pricing';
+import { roundHalfUp } from '../catalog';
+import { lineTax } from './pricing';
 
 describe('tax rounding (per line, half up)', () => {
   it('exclusive and inclusive taxes round as documented', () => {
@@ -25,8 +26,8 @@ describe('tax rounding (per line, half up)', () => {
     expect(lineTax(1000, 0, false)).toBe(0);
     // Large amounts stay exact (BigInt, no float).
     expect(lineTax(999_999_999_999, 2100, false)).toBe(210_000_000_000);
-    expect(divideHalfUp(5, 2)).toBe(3);
-    expect(divideHalfUp(7, 2)).toBe(4);
+    expect(roundHalfUp(5, 2)).toBe(3);
+    expect(roundHalfUp(7, 2)).toBe(4);
   });
 });
 

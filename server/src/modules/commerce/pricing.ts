@@ -10,7 +10,13 @@
  * Totals are sums of the rounded lines, so the lines always add up to the totals.
  */
 import type { ChannelsService } from '../channels';
-import type { CatalogService, Money, PricesService, PromotionsService } from '../catalog';
+import {
+  roundHalfUp,
+  type CatalogService,
+  type Money,
+  type PricesService,
+  type PromotionsService,
+} from '../catalog';
 import type { LocationsService } from '../inventory';
 import type { Cart, CartAddress, LineDeliveryMode } from './cart.repository';
 import { invalid } from './cart.checks';
@@ -86,13 +92,6 @@ export interface PricingDeps {
   shipping: ShippingService;
 }
 
-/** `numerator ÷ denominator` rounded half up, for non-negative integers (through BigInt: no float ever rounds). */
-export function divideHalfUp(numerator: number, denominator: number): number {
-  const n = BigInt(numerator);
-  const d = BigInt(denominator);
-  return Number((2n * n + d) / (2n * d));
-}
-
 /**
  * Tax of one line amount at `rateBp` basis points, rounded half up once.
  * @example lineTax(1000, 2100, false) // 210 (exclusive: added on top)
@@ -101,8 +100,8 @@ export function divideHalfUp(numerator: number, denominator: number): number {
 export function lineTax(amount: number, rateBp: number, inclusive: boolean): number {
   if (amount <= 0 || rateBp <= 0) return 0;
   return inclusive
-    ? amount - divideHalfUp(amount * 10_000, 10_000 + rateBp)
-    : divideHalfUp(amount * rateBp, 10_000);
+    ? amount - roundHalfUp(amount * 10_000, 10_000 + rateBp)
+    : roundHalfUp(amount * rateBp, 10_000);
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
