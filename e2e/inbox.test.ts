@@ -6,7 +6,10 @@
  * replying" while she types. She replies (the reply leaves on email, the channel the customer last used, and
  * arrives at a real SMTP peer on loopback), adds a private note, assigns it to herself, resolves it and
  * transfers it to a team with a note; the reports page shows the real figures; desk and reports read in
- * English, Spanish and Russian.
+ * English, Spanish and Russian. Then the collaboration tools: a note @mentions the colleague, whose console
+ * tells her at once and lists it under Mentions; a canned response made in Settings (its unknown variable
+ * refused first) is inserted with `/` and filled by the server with the customer's name; the agent splits a
+ * message off into a new conversation and merges the old one back into it from the customer sidebar.
  */
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -310,5 +313,99 @@ describe('inbox', () => {
       await page.getByTestId('report-row').waitFor();
       await screenshot(page, `inbox-reports-${language}`);
     }
+    await page.getByTestId('language-switcher').click();
+    await page.getByTestId('language-option-en').click();
+  });
+
+  it('mentions a colleague in a note: she is told at once and finds it under Mentions', async () => {
+    // Her tab from before still shows this conversation, which would read the mention at once: close it.
+    for (const open of colleagueContext!.pages()) await open.close();
+    const colleague = await colleagueContext!.newPage();
+    await colleague.goto(`${server.url}/inbox?view=all`);
+    await colleague.getByTestId('inbox-view-mentions').waitFor();
+
+    await page.goto(`${server.url}/inbox?view=all&c=${conversationId}`);
+    await page.getByTestId('thread-note').first().waitFor();
+    await page.getByTestId('composer-mode').getByText('Private note').click();
+    await page.getByTestId('composer-text').fill('@Ana');
+    await page.getByTestId('mention-picker').getByText('Ana Agent').waitFor();
+    await screenshot(page, 'inbox-mention-autocomplete');
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('composer-text').inputValue()).toBe('@Ana Agent ');
+    await page.keyboard.type('can you check the refund?');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('thread-note').getByText('can you check the refund?').waitFor();
+
+    await colleague.getByTestId('mention-alert').waitFor({ timeout: 15_000 });
+    expect(await colleague.getByTestId('mention-alert').textContent()).toContain('Owner mentioned you');
+    await expect.poll(() => colleague.getByTestId('inbox-count-mentions').textContent()).toBe('1');
+    await colleague.getByTestId('inbox-view-mentions').click();
+    await colleague.getByTestId('inbox-row-mention').waitFor();
+    await screenshot(colleague, 'inbox-mentions-view');
+    await colleague.getByTestId('inbox-row').first().click();
+    await colleague.getByTestId('thread-note').first().waitFor();
+    await expect.poll(() => colleague.getByTestId('inbox-count-mentions').textContent()).toBe('0');
+    await colleague.close();
+  });
+
+  it('makes a canned response in Settings and inserts it with / filled with the customer’s name', async () => {
+    await page.goto(`${server.url}/settings/canned-responses`);
+    await page.getByTestId('canned-create').click();
+    await page.getByTestId('canned-shortcut').fill('thanks');
+    await page.getByTestId('canned-title').fill('Thanks');
+    await page.getByTestId('canned-body').fill('Thanks {{customer.age}}');
+    await page.getByTestId('canned-save').click();
+    await page.getByText('unknown variable {{customer.age}}').waitFor();
+    await page
+      .getByTestId('canned-body')
+      .fill('Thanks {{customer.first_name}}, I have looked at order {{order.number}}.');
+    await page.getByTestId('canned-tab-es').click();
+    await page.getByTestId('canned-body').fill('Gracias {{customer.first_name}}.');
+    await page.getByTestId('canned-save').click();
+    await page.getByTestId('canned-row').getByText('/thanks').waitFor();
+    await screenshot(page, 'settings-canned-responses');
+
+    await page.goto(`${server.url}/inbox?view=all&c=${conversationId}`);
+    await page.getByTestId('composer-text').fill('/tha');
+    await page.getByTestId('canned-picker').getByText('/thanks').waitFor();
+    await screenshot(page, 'inbox-canned-picker');
+    await page.keyboard.press('Enter');
+    // Lucía has no language on file: English, her first name filled by the server, no order yet.
+    await expect
+      .poll(() => page.getByTestId('composer-text').inputValue())
+      .toBe('Thanks Lucía, I have looked at order .');
+    await page.getByTestId('composer-text').fill('');
+  });
+
+  it('splits a message off into a new conversation and merges the old one back from the sidebar', async () => {
+    await page.goto(`${server.url}/inbox?view=all&c=${conversationId}`);
+    const count = await (async () => {
+      await page.getByTestId('thread-note').first().waitFor();
+      return (await api<{ data: unknown[] }>('GET', `/v1/conversations/${conversationId}/messages`)).data
+        .length;
+    })();
+    await page.getByTestId('message-menu').last().click();
+    await page.getByTestId('message-split').click();
+    await page.waitForURL((url) => !url.search.includes(conversationId));
+    const splitId = new URL(page.url()).searchParams.get('c')!;
+    expect(
+      (await api<{ data: unknown[] }>('GET', `/v1/conversations/${splitId}/messages`)).data,
+    ).toHaveLength(1);
+
+    await page.getByTestId('sidebar-history-row').first().waitFor();
+    await page.getByTestId('sidebar-merge').first().click();
+    await screenshot(page, 'inbox-merge-confirm');
+    await page.getByTestId('sidebar-merge-confirm').click();
+    await expect
+      .poll(async () => (await api<{ status: string }>('GET', `/v1/conversations/${conversationId}`)).status)
+      .toBe('merged');
+    await expect.poll(() => page.getByTestId('thread').locator('[data-direction]').count()).toBe(count);
+    await screenshot(page, 'inbox-merged');
+    await page.goto(`${server.url}/inbox?view=all&c=${conversationId}`);
+    await page.getByTestId('pane-merged').waitFor();
+    expect(await page.getByTestId('composer').count()).toBe(0);
+    await screenshot(page, 'inbox-merged-source');
+    await page.getByTestId('pane-merged-open').click();
+    await page.waitForURL((url) => url.search.includes(splitId));
   });
 });

@@ -64,7 +64,7 @@ describe('omnichannel story: buy online, collect in Madrid, return in Barcelona'
   let staffPassword = '';
   let shopKey = '';
   let madrid = { id: '', code: 'MAD01', channel_id: '' as string | null };
-  let barcelona = { id: '', code: 'BCN01' };
+  let barcelona = { id: '', code: 'BCN01', channel_id: '' as string | null };
   let picks: ShopPick[] = [];
   let order: Order;
   /** The item the customer brings back to Barcelona, and the one she keeps. */
@@ -301,12 +301,18 @@ describe('omnichannel story: buy online, collect in Madrid, return in Barcelona'
     ];
     const entries = [...timeline.data].reverse().filter((e) => story.includes(e.type));
     expect(entries.map((e) => e.type)).toEqual(story);
-    // Where each step happened: the order and its return in the web shop, the pickup at the Madrid store's counter.
+    // Where each step happened: the order in the web shop, the pickup at the Madrid store's counter, the return
+    // at the Barcelona store's desk ("returned at Barcelona").
     const atCounter = ['fulfilment.ready_for_pickup', 'fulfilment.collected'];
-    for (const entry of entries)
-      expect(entry.channel_id, entry.type).toBe(
-        atCounter.includes(entry.type) ? madrid.channel_id : order.channel_id,
-      );
+    const atReturnsDesk = ['return.received', 'return.refunded'];
+    const channelOf = (type: string) =>
+      atCounter.includes(type)
+        ? madrid.channel_id
+        : atReturnsDesk.includes(type)
+          ? barcelona.channel_id
+          : order.channel_id;
+    expect(barcelona.channel_id).toBeTruthy();
+    for (const entry of entries) expect(entry.channel_id, entry.type).toBe(channelOf(entry.type));
     const received = entries.find((e) => e.type === 'return.received')!;
     expect(received.data.payload?.location_id).toBe(barcelona.id);
 
@@ -315,7 +321,8 @@ describe('omnichannel story: buy online, collect in Madrid, return in Barcelona'
     await page.goto(`${server.url}/customers/${order.customer_id}`);
     // Each step in the associate's language (Russian), with the channel it names.
     const channel = await api<{ name: string }>('GET', `/v1/channels/${order.channel_id}`);
-    const store = await api<{ name: string }>('GET', `/v1/channels/${madrid.channel_id}`);
+    const nameOf = async (id: string | null) =>
+      (await api<{ name: string }>('GET', `/v1/channels/${id}`)).name;
     const summaries = (JSON.parse(readFileSync(RU, 'utf8')) as { timelineSummaries: Record<string, string> })
       .timelineSummaries;
     const shown = page.getByTestId('customer-timeline');
@@ -324,7 +331,7 @@ describe('omnichannel story: buy online, collect in Madrid, return in Barcelona'
       await entry.getByText(summaries[type.replace(/\./g, '_')]!, { exact: true }).waitFor();
       await entry
         .getByTestId('channel-badge')
-        .getByText(atCounter.includes(type) ? store.name : channel.name)
+        .getByText(channelOf(type) === order.channel_id ? channel.name : await nameOf(channelOf(type)))
         .waitFor();
     }
     await screenshot(page, 'story-4-customer-360');

@@ -167,6 +167,11 @@ describe('orders console', () => {
     ).toBe('Pending payment');
     expect(await page.getByTestId(`order-row-${imported.number}`).innerText()).toContain('Marketplace');
     await page.getByTestId('orders-chart').locator('path.recharts-rectangle').first().waitFor();
+    // The chart's figures are the server's (GET /v1/orders/stats, counted in SQL): the four orders' revenue.
+    const revenue = [mixed, sameDay, imported, unpaid].reduce((n, o) => n + o.totals.total.amount, 0);
+    expect(await page.getByTestId('orders-chart-revenue').innerText()).toContain(
+      `€${(revenue / 100).toFixed(2)}`,
+    );
     await screenshot(page, 'orders-list');
   });
 

@@ -8,8 +8,10 @@
  * one unit restocked, one written off, refunded to the card and cash; the last unit as store credit; a final-sale
  * item is refused by policy and taken with an override reason. Ledger and refunds are checked through the API.
  */
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchBrowser, screenshot, startServer, type RunningServer } from './support';
 
 interface Level {
@@ -52,6 +54,21 @@ describe('pos', () => {
   let giftCode = '';
   let sold: Order | null = null;
   const customer = { id: '', card: '' };
+  // The shop's outbound relay: emailed receipts arrive here (raw RFC 5322 text).
+  const mails: string[] = [];
+  const relay = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      let data = '';
+      stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
+      stream.on('end', () => {
+        mails.push(data);
+        callback();
+      });
+    },
+  });
 
   async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${server.url}${path}`, {
@@ -84,7 +101,10 @@ describe('pos', () => {
     ).data;
 
   beforeAll(async () => {
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    process.env.OMNIS_EMAIL_RELAY_URL = `smtp://127.0.0.1:${(relay.server.address() as AddressInfo).port}`;
     [server, browser] = await Promise.all([startServer(['--demo']), launchBrowser()]);
+    delete process.env.OMNIS_EMAIL_RELAY_URL;
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     const locations = await api<{
       data: Array<{ id: string; code: string; kind: string; channel_id: string | null }>;
@@ -145,6 +165,7 @@ describe('pos', () => {
   afterAll(async () => {
     await browser?.close();
     if (server) expect(await server.stop()).toBe(0);
+    await new Promise<void>((resolve) => relay.close(() => resolve()));
   });
 
   it('asks for the store once, then remembers it', async () => {
@@ -199,6 +220,8 @@ describe('pos', () => {
     const shown = euros((await page.getByTestId('pos-total').innerText()).split(':').pop()!);
     await page.getByTestId('pos-pay-open').click();
     await page.getByTestId('pos-pay').waitFor();
+    // Before any tender, the till shows the server's preview of the sale: the total it will charge.
+    expect(euros(await page.getByTestId('pos-preview-total').innerText())).toBe(shown);
     await page.getByTestId('pos-tender-provider').getByText('Card terminal').click();
     await page.getByTestId('pos-tender-amount').fill('10');
     await page.getByTestId('pos-card-approval').fill('A1B2C3');
@@ -214,9 +237,11 @@ describe('pos', () => {
 
     // The server sells, but its answer never reaches the till (a dropped connection).
     const keys: string[] = [];
+    const expected: unknown[] = [];
     let first: Order | null = null;
     await page.route('**/v1/pos/sales', async (route) => {
       keys.push(route.request().headers()['idempotency-key'] ?? '');
+      expected.push((route.request().postDataJSON() as { expected_total?: unknown }).expected_total);
       if (keys.length > 1) return route.continue();
       const response = await route.fetch();
       first = ((await response.json()) as { order: Order }).order;
@@ -230,6 +255,11 @@ describe('pos', () => {
     await page.unroute('**/v1/pos/sales');
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
+    // The sale carried the previewed total, so a price changed meanwhile would have charged nothing.
+    expect(expected).toEqual([
+      { amount: Math.round(shown * 100), currency: 'EUR' },
+      { amount: Math.round(shown * 100), currency: 'EUR' },
+    ]);
     expect(await page.getByTestId('pos-done-change').innerText()).toMatch(/\d/);
     await screenshot(page, 'pos-sale-done');
 
@@ -257,6 +287,21 @@ describe('pos', () => {
     expect(await tab.getByTestId('pos-receipt').innerText()).toContain(receipt.labels.change);
     expect(await tab.getByTestId('pos-receipt-payments').innerText()).toContain('4242');
     await screenshot(tab, `pos-receipt-${receipt.locale}`);
+
+    // "Email receipt": prefilled with the customer's address, editable; the mail reaches the shop's relay.
+    const who = await api<{ emails: string[] }>('GET', `/v1/customers/${customer.id}`);
+    await tab.getByTestId('pos-receipt-email').click();
+    const to = tab.getByTestId('pos-receipt-to');
+    if (who.emails[0]) expect(await to.inputValue()).toBe(who.emails[0]);
+    const address = `receipt-${Date.now()}@example.com`;
+    await to.fill(address);
+    await tab.getByTestId('pos-receipt-send-submit').click();
+    await tab.locator('[data-testid="pos-receipt-outcome"][data-status="sent"]').waitFor();
+    expect(await tab.getByTestId('pos-receipt-outcome').innerText()).toContain(address);
+    await vi.waitFor(() => expect(mails.some((m) => m.includes(`To: ${address}`))).toBe(true));
+    const mail = mails.find((m) => m.includes(`To: ${address}`))!;
+    expect(mail).toContain(sold!.display_number);
+    await screenshot(tab, 'pos-receipt-emailed');
     await tab.close();
     await page.getByTestId('pos-next-sale').click();
     await page.getByTestId('pos-basket-empty').waitFor();

@@ -3,7 +3,8 @@
  * would restyle every button) embeds `/widget.js` with a web chat channel's publishable key. The visitor opens the
  * chat in Spanish, gives her name and email in the pre-chat form and asks about a size; an agent signed in to the
  * console sees the message arrive live on `/v1/realtime`, replies through the API, and the reply appears in the
- * widget. The page's styles do not reach inside the widget.
+ * widget. The page's styles do not reach inside the widget. With nobody available, a visitor whose pre-chat form
+ * gave her email is told the reply will go there instead of being asked for it again.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -115,5 +116,32 @@ describe('web chat widget', () => {
     await page.getByText('¡Hola Lucía! Sí, nos quedan dos en talla M.').waitFor();
     await expect(page.getByText('Solemos responder en pocos minutos').isVisible()).resolves.toBe(true);
     await screenshot(page, 'webchat-widget');
+  });
+
+  it('with nobody available, a visitor whose pre-chat form gave her email is told where the reply goes, not asked again', async () => {
+    // The only agent steps away: nobody is available for a new chat.
+    const away = await fetch(`${server.url}/v1/me/presence`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${agentToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ presence: 'away' }),
+    });
+    expect(away.status).toBe(200);
+    const visitor = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
+    await visitor.goto(shopUrl);
+    await visitor.getByRole('button', { name: 'Chatea con nosotros' }).click();
+    await visitor.getByPlaceholder('Nombre').fill('Marta Gil');
+    await visitor.getByPlaceholder('Correo electrónico').fill('marta.webchat@example.com');
+    await visitor.getByRole('button', { name: 'Empezar el chat' }).click();
+    const input = visitor.getByPlaceholder('Escribe un mensaje…');
+    await input.fill('¿Hacéis envíos a Canarias?');
+    await input.press('Enter');
+
+    await visitor
+      .getByText('Ahora mismo no hay nadie disponible: te responderemos a marta.webchat@example.com.')
+      .waitFor();
+    // Not asked again: no email field, no "continue by email" button.
+    expect(await visitor.getByPlaceholder('Correo electrónico').count()).toBe(0);
+    expect(await visitor.getByRole('button', { name: 'Seguir por correo' }).count()).toBe(0);
+    await screenshot(visitor, 'webchat-widget-known-email');
   });
 });

@@ -43,6 +43,7 @@ import { SettingsLayout } from './pages/settings/settings-layout';
 import { UsersPage } from './pages/settings/users/users-page';
 import { WebhookDetailPage } from './pages/settings/webhooks/webhook-detail-page';
 import { WebhooksPage } from './pages/settings/webhooks/webhooks-page';
+import { CannedResponsesPage } from './pages/settings/canned-responses/canned-responses-page';
 import { SignInPage } from './pages/signin/signin-page';
 
 export const router = createBrowserRouter([
@@ -102,6 +103,7 @@ export const router = createBrowserRouter([
               { path: 'webhooks', element: <WebhooksPage /> },
               { path: 'webhooks/:id', element: <WebhookDetailPage /> },
               { path: 'audit', element: <AuditPage /> },
+              { path: 'canned-responses', element: <CannedResponsesPage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

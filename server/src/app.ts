@@ -20,7 +20,7 @@ import { installMetrics } from './platform/http/metrics';
 import { installValidation } from './platform/http/validation';
 import { systemRoutes } from './platform/http/system.routes';
 import { installAuth } from './platform/auth/auth.hook';
-import type { Access } from './platform/auth/permissions';
+import { roleHas, type Access } from './platform/auth/permissions';
 import { createUsersService } from './platform/auth/users.service';
 import { createSessionsService } from './platform/auth/sessions.service';
 import { createApiKeysService } from './platform/auth/api-keys.service';
@@ -36,7 +36,7 @@ import { createWebhooksService, webhookFanOut } from './platform/events/webhooks
 import { createWebhookSender } from './platform/events/webhook-sender';
 import { webhooksRoutes } from './platform/events/webhooks.routes';
 import { createRealtimeHub } from './platform/events/realtime';
-import { actorOf } from './platform/auth/principal';
+import { actorOf, systemActor } from './platform/auth/principal';
 import { startHousekeeping } from './platform/jobs/housekeeping';
 import {
   channelsEventTypes,
@@ -76,6 +76,7 @@ import {
   conversationsNoCustomerData,
   conversationsPrivacyHandler,
   conversationsRoutes,
+  cannedRoutes,
   createConversations,
   routingRoutes,
   botRoutes,
@@ -138,6 +139,9 @@ import {
   variantsBySku,
   type CsvService,
 } from './modules/catalog';
+
+/** How often a process refreshes its agents' presence rows; three missed beats (plus the grace) and they expire. */
+const PRESENCE_HEARTBEAT_MS = 10_000;
 
 export interface BuildOptions {
   /** An already open (and migrated) database; otherwise one is opened from config. */
@@ -304,7 +308,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const locations = createLocationsService({ db, events, channelExists: channels.channelExists });
   const stock = createStockService({ db, events, channelExists: channels.channelExists });
   const allocations = createAllocationService({ db, events, channelExists: channels.channelExists });
-  const availability = createAvailabilityService({ db, shipTransitDays: config.shipTransitDays });
+  const availability = createAvailabilityService({
+    db,
+    shipTransitDays: config.shipTransitDays,
+    transferLeadHours: config.transferLeadHours,
+  });
   const sourcing = createSourcingService({ db, shipTransitDays: config.shipTransitDays });
   const reservations = createReservationsService({
     db,
@@ -393,8 +401,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     availability,
     sourcing,
     reservations,
+    transfers,
     publicUrl: () => config.publicUrl ?? `http://localhost:${listeningPort(app) ?? config.port}`,
     customerToken: accessTokens.authenticate,
+    notify: {
+      adapters: () => [emailChannel.adapter, twilioChannel.adapter],
+      preferenceLink: async (customerId, channelId) =>
+        (await accessTokens.createPreferenceLink(customerId, { channel_id: channelId }, systemActor)).url,
+      log: app.log,
+    },
   });
   const users = createUsersService({ db, events });
   // Channel adapters take the pipeline's door late: conversations need the adapters first.
@@ -437,6 +452,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   });
   const conversations = createConversations({
     db,
+    dialect,
     events,
     config,
     channels,
@@ -448,6 +464,27 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         (u) => u.active,
         () => false,
       ),
+    // Whom a note may @mention: active staff whose role reads conversations.
+    mentionable: async () => {
+      const found: Array<{ id: string; name: string }> = [];
+      let cursor: string | undefined;
+      do {
+        const page = await users.listUsers({ limit: 200, cursor });
+        for (const u of page.data)
+          if (u.active && roleHas(u.role, 'conversations:read')) found.push({ id: u.id, name: u.name });
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      return found;
+    },
+    staffName: (id) =>
+      users.retrieveUser(id).then(
+        (u) => u.name,
+        () => null,
+      ),
+    latestOrder: async (customerId) => {
+      const order = (await commerce.orders.listOrders({ customer_id: customerId, limit: 1 })).data[0];
+      return order ? { number: String(order.number), status: order.status } : null;
+    },
     adapters: [
       emailChannel.adapter,
       twilioChannel.adapter,
@@ -492,11 +529,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     presenceGraceMs: config.presenceGraceMs,
   });
   webchatChannel.listen(realtime);
-  // An agent is online while her console is open (unless she chose "away"), offline soon after she closes it.
+  // An agent is online while her console is open (unless she chose "away"), offline soon after she closes it —
+  // her last console on any process: each process keeps a heartbeated row (agent_connections) per agent whose
+  // sockets it holds, and she goes offline when none is left or fresh (a process that died stops vouching).
+  const presenceNode = {
+    id: `node_${randomBytes(8).toString('hex')}`,
+    ttlMs: 3 * PRESENCE_HEARTBEAT_MS + config.presenceGraceMs,
+  };
+  const presenceHeldHere = new Set<string>();
   realtime.onPresence(async (principal, online) => {
     if (!principal.permissions.includes('conversations:write')) return;
+    if (online) presenceHeldHere.add(principal.userId);
+    else presenceHeldHere.delete(principal.userId);
     await conversations.teams
-      .presenceFromConnection(principal.userId, online, actorOf(principal))
+      .presenceFromConnection(principal.userId, online, actorOf(principal), presenceNode)
       .catch((err: unknown) => app.log.error({ err, user_id: principal.userId }, 'presence update failed'));
   });
   const dispatcher = createDispatcher({
@@ -508,6 +554,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       conversations.bot.consumer,
       conversations.routing.consumer,
       conversations.sla.consumer,
+      commerce.notifications.consumer,
     ],
     pollMs: config.dispatcherPollMs,
     log: app.log,
@@ -568,6 +615,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(routingRoutes({ ...conversations, conversations }));
   await app.register(csatRoutes(conversations.csat));
   await app.register(reportRoutes(conversations.reports));
+  await app.register(cannedRoutes(conversations.canned));
   await app.register(emailHooksRoutes(emailChannel, config.emailMaxBytes));
   await app.register(twilioHooksRoutes(twilioChannel));
   await app.register(metaHooksRoutes(metaChannel));
@@ -583,7 +631,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   let stopReservationExpiry: () => void = () => undefined;
   let stopCommerceJobs: () => void = () => undefined;
   let stopConversationJobs: () => void = () => undefined;
+  let presenceTimer: NodeJS.Timeout | undefined;
   const startWorkers = () => {
+    presenceTimer = setInterval(() => {
+      conversations.teams
+        .heartbeatPresence(presenceNode.id, [...presenceHeldHere])
+        .then(() => conversations.teams.expirePresence(presenceNode.ttlMs, systemActor))
+        .catch((err: unknown) => app.log.error({ err }, 'presence heartbeat failed'));
+    }, PRESENCE_HEARTBEAT_MS);
+    presenceTimer.unref();
     dispatcher.start();
     webhookSender.start();
     stopSegmentJobs = segments.startJobs(app.log);
@@ -610,6 +666,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   if (options.workers ?? true) app.addHook('onReady', async () => startWorkers());
 
   app.addHook('onClose', async () => {
+    clearInterval(presenceTimer);
     stopHousekeeping();
     stopSegmentJobs();
     stopReservationExpiry();

@@ -44,10 +44,18 @@ export const ConfigSchema = Type.Object(
     reservationExpiryEveryMs: Type.Integer({ minimum: 100 }),
     /** Calendar days a parcel takes from dispatch to delivery, for ship promise dates. */
     shipTransitDays: Type.Integer({ minimum: 0, maximum: 60 }),
+    /** Hours a transfer takes from the sending location to a store: the promise of a pickup the store lacks. */
+    transferLeadHours: Type.Integer({ minimum: 0, maximum: 24 * 60 }),
     /** How long a click-and-collect order waits at the store once ready before it expires and its stock returns. */
     pickupHoldMs: Type.Integer({ minimum: 60_000 }),
     /** How often the job expiring uncollected pickups runs. */
     pickupExpiryEveryMs: Type.Integer({ minimum: 100 }),
+    /** How long units reserved to try in store wait there (no payment online) before they go back on sale. */
+    reserveInStoreHoldMs: Type.Integer({ minimum: 60_000 }),
+    /** Days without activity after which an anonymous cart (no customer) is deleted; customers' carts are kept. */
+    cartExpiryDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+    /** How often the job deleting idle anonymous carts runs. */
+    cartExpiryEveryMs: Type.Integer({ minimum: 100 }),
     /** ISO-4217 currency of carts in channels that have none of their own (chat, email, phone): an agent's cart. */
     defaultCurrency: Type.String({ pattern: '^[A-Z]{3}$' }),
     /** Base URL of the test card processor; unset: one is started in-process on loopback with the app. */
@@ -115,8 +123,12 @@ export const defaultConfig: Static<typeof ConfigSchema> = {
   reservationBatchMax: 256, // reservations per transaction on a hot SKU (group commit)
   reservationExpiryEveryMs: 10_000, // 10 s: expired units return to sale within seconds
   shipTransitDays: 2, // days in transit after dispatch
+  transferLeadHours: 48, // hours from a warehouse (or another store) to the pickup store
   pickupHoldMs: 7 * 86_400_000, // 7 days at the store's desk, then the units go back on sale
   pickupExpiryEveryMs: 60_000, // 1 min: a pickup expires within a minute of its hold ending
+  reserveInStoreHoldMs: 48 * 3_600_000, // 48 h: reserved to try in store, then released by the pickup expiry job
+  cartExpiryDays: 30, // days: an anonymous visitor's untouched cart, then it is deleted
+  cartExpiryEveryMs: 3_600_000, // 1 h: idle anonymous carts go within the hour after their 30 days
   defaultCurrency: 'EUR', // the business's own currency: carts built in channels that sell in none
   conversationThreading: 'customer', // one continuous conversation per customer across channels
   attachmentMaxBytes: 10 * 1024 * 1024, // 10 MiB per attachment
@@ -166,6 +178,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Partial<Static<typeof ConfigSchema>> {
   if (env.OMNIS_TWILIO_API_BASE_URL) out.twilioApiBaseUrl = env.OMNIS_TWILIO_API_BASE_URL;
   if (env.OMNIS_META_GRAPH_API_BASE_URL) out.metaGraphApiBaseUrl = env.OMNIS_META_GRAPH_API_BASE_URL;
   if (env.OMNIS_TELEGRAM_BOT_API_BASE_URL) out.telegramBotApiBaseUrl = env.OMNIS_TELEGRAM_BOT_API_BASE_URL;
+  if (env.OMNIS_CART_EXPIRY_DAYS)
+    out.cartExpiryDays = envInteger('OMNIS_CART_EXPIRY_DAYS', env.OMNIS_CART_EXPIRY_DAYS);
   if (env.OMNIS_PRESENCE_GRACE_MS)
     out.presenceGraceMs = envInteger('OMNIS_PRESENCE_GRACE_MS', env.OMNIS_PRESENCE_GRACE_MS);
   return out;

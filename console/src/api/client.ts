@@ -26,6 +26,8 @@ export class ApiError extends Error {
   readonly code: string | undefined;
   readonly errors: FieldError[];
   readonly requestId: string | undefined;
+  /** The whole problem document, with any extension members (e.g. `pricing` of checkout_price_changed). */
+  readonly problem: Problem;
 
   constructor(status: number, problem: Problem) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
@@ -36,6 +38,7 @@ export class ApiError extends Error {
     this.code = problem.code;
     this.errors = problem.errors ?? [];
     this.requestId = problem.request_id;
+    this.problem = problem;
   }
 }
 

@@ -121,3 +121,33 @@ export function useAnnounceTyping(conversationId: string | null): () => void {
     sendRealtime({ type: 'typing', conversation_id: conversationId, state: 'typing' });
   }, [conversationId]);
 }
+
+/**
+ * Calls `onMention` when a note mentions the signed-in agent (`conversation.mentioned` with her id): the hub
+ * sends the event to everyone who reads conversations, and each console keeps its own.
+ */
+export function useMentionAlerts(
+  selfId: string | null,
+  onMention: (mention: { conversationId: string; byUserId: string | null }) => void,
+): void {
+  // The latest callback, so the subscription made once per user never calls a stale one.
+  const latest = useRef(onMention);
+  latest.current = onMention;
+  useEffect(() => {
+    if (!selfId) return;
+    return subscribeRealtime((message) => {
+      const frame = message as {
+        type?: string;
+        event?: {
+          type?: string;
+          data?: { id?: string; user_id?: string };
+          actor?: { id?: string | null };
+        };
+      };
+      const data = frame.event?.data;
+      if (frame.type !== 'event' || frame.event?.type !== 'conversation.mentioned') return;
+      if (data?.user_id !== selfId || !data.id) return;
+      latest.current({ conversationId: data.id, byUserId: frame.event.actor?.id ?? null });
+    });
+  }, [selfId]);
+}

@@ -1,15 +1,29 @@
 /** @module Wire types of the conversations API (`/v1/conversations…`), as conversation.schemas.ts declares them. */
 
+/** What an agent can set; `merged` is set by a merge only (read-only, pointing at the survivor). */
 export const CONVERSATION_STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
-export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number] | 'merged';
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 /**
- * The views the server answers (`?view=`, conversation.repository's `conversationViews`). A team view and
- * mentions are not on the server yet.
+ * The views the server answers (`?view=`, conversation.repository's `conversationViews`); `team` also takes a
+ * `team_id` and is listed once per team the agent belongs to.
  */
-export const CONVERSATION_VIEWS = ['mine', 'unassigned', 'all', 'sla_at_risk'] as const;
-export type ConversationView = (typeof CONVERSATION_VIEWS)[number];
+export const CONVERSATION_VIEWS = [
+  'mine',
+  'unassigned',
+  'all',
+  'mentions',
+  'my_teams',
+  'sla_at_risk',
+] as const;
+export type ConversationView = (typeof CONVERSATION_VIEWS)[number] | 'team';
+
+/** `GET /v1/conversations/counts`: active conversations per view, unread mentions, one count per team. */
+export interface ViewCounts {
+  views: Record<(typeof CONVERSATION_VIEWS)[number], number>;
+  teams: Array<{ id: string; name: string; count: number }>;
+}
 
 export interface Conversation {
   id: string;
@@ -29,8 +43,13 @@ export interface Conversation {
   waiting_since: string | null;
   last_message_at: string;
   resolved_at: string | null;
+  /** Set once merged into another conversation (status `merged`). */
+  merged_into_id: string | null;
+  merged_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Mentions view only: my mentions here that I have not opened. */
+  unread_mentions?: number;
 }
 
 /** An address the customer wrote from: where a reply on that channel goes. */
@@ -72,6 +91,8 @@ export interface Message {
   /** Sanitized by the server. */
   html: string | null;
   attachments: MessageAttachment[];
+  /** Staff user ids a note mentions. */
+  mentions: string[];
   delivery_status: DeliveryStatus;
   delivery_error: string | null;
   created_at: string;
@@ -162,4 +183,46 @@ export interface TransferInput {
   assignee_id?: string | undefined;
   team_id?: string | undefined;
   note?: string | undefined;
+}
+
+/** Someone a note can @mention. */
+export interface Mentionable {
+  id: string;
+  name: string;
+}
+
+export interface MergeResult {
+  conversation: Conversation;
+  moved_message_ids: string[];
+}
+
+export const CANNED_LOCALES = ['en', 'es', 'ru'] as const;
+export type CannedLocale = (typeof CANNED_LOCALES)[number];
+
+/** A canned response as `/v1/canned-responses` returns it. */
+export interface CannedResponse {
+  id: string;
+  shortcut: string;
+  title: string;
+  body: { en: string; es?: string; ru?: string };
+  team_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CannedInput {
+  shortcut: string;
+  title: string;
+  body: { en: string; es?: string; ru?: string };
+  team_id: string | null;
+}
+
+/** A canned response rendered for one conversation, in the customer's language when it has one. */
+export interface RenderedCanned {
+  id: string;
+  shortcut: string;
+  locale: CannedLocale;
+  text: string;
+  missing: string[];
 }

@@ -8,15 +8,21 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useMemo } from 'react';
 import { ApiError, request } from './client';
 import type {
+  CannedInput,
+  CannedResponse,
   Conversation,
   ConversationDetail,
   ConversationReport,
   ConversationStatus,
   ConversationView,
+  Mentionable,
+  MergeResult,
   Message,
   Priority,
+  RenderedCanned,
   ReplyInput,
   ReportGroup,
+  ViewCounts,
 } from './conversations-types';
 import { useList } from './list';
 import type { Page } from './types';
@@ -30,12 +36,17 @@ export const conversationKeys = {
   messages: (id: string) => ['conversations', 'messages', id] as const,
   customerHistory: (customerId: string) => ['conversations', 'customer', customerId] as const,
   report: (input: object) => ['conversations', 'report', input] as const,
+  counts: ['conversations', 'list', 'counts'] as const,
+  mentionable: ['conversations', 'mentionable'] as const,
+  canned: ['canned-responses'] as const,
 };
 
 const path = (id: string, rest = '') => `/v1/conversations/${encodeURIComponent(id)}${rest}`;
 
 export interface ConversationFilter {
   view: ConversationView;
+  /** The team of the `team` view. */
+  team_id?: string | undefined;
   status?: ConversationStatus | undefined;
   channel_id?: string | undefined;
 }
@@ -50,16 +61,23 @@ export function useConversations(filter: ConversationFilter) {
   );
 }
 
-/** How many open conversations each view holds (first page bound: "50+" past one page). */
-export function useViewCount(view: ConversationView) {
+/** Active conversations per view, my unread mentions and my teams' counts; realtime events refresh it. */
+export function useViewCounts() {
   return useQuery({
-    queryKey: [...conversationKeys.list, 'count', view],
+    queryKey: conversationKeys.counts,
+    queryFn: ({ signal }) => request<ViewCounts>('/v1/conversations/counts', { signal }),
+    refetchInterval: 60_000,
+  });
+}
+
+/** Whom a note can @mention. */
+export function useMentionable(enabled = true) {
+  return useQuery({
+    queryKey: conversationKeys.mentionable,
     queryFn: ({ signal }) =>
-      request<Page<Conversation>>('/v1/conversations', {
-        query: { view, status: 'open', limit: 100 },
-        signal,
-      }),
-    select: (page) => ({ count: page.data.length, more: page.next_cursor !== null }),
+      request<{ data: Mentionable[] }>('/v1/conversations/mentionable', { signal }).then((r) => r.data),
+    staleTime: 5 * 60_000,
+    enabled,
   });
 }
 
@@ -77,9 +95,16 @@ export function useCustomerConversations(customerId: string | null) {
 }
 
 export function useConversation(id: string | null) {
+  const client = useQueryClient();
   return useQuery({
     queryKey: conversationKeys.detail(id ?? ''),
-    queryFn: ({ signal }) => request<ConversationDetail>(path(id!), { signal }),
+    queryFn: async ({ signal }) => {
+      const detail = await request<ConversationDetail>(path(id!), { signal });
+      // Opening it read my mentions there: the Mentions count and badges change. A list fetch already under
+      // way is left alone (cancelling it would hold up whoever awaits it, e.g. a reply's refresh).
+      void client.invalidateQueries({ queryKey: conversationKeys.list }, { cancelRefetch: false });
+      return detail;
+    },
     enabled: Boolean(id),
     retry: (count, error) => count < 2 && !(error instanceof ApiError && error.status === 404),
   });
@@ -121,8 +146,59 @@ export const useReply = (id: string) =>
   );
 
 export const useAddNote = (id: string) =>
-  useConversationWrite((text: string) =>
-    request<Message>(path(id, '/notes'), { method: 'POST', body: { text } }),
+  useConversationWrite((input: { text: string; mention_ids?: string[] }) =>
+    request<Message>(path(id, '/notes'), { method: 'POST', body: input }),
+  );
+
+/** Merges `sourceId` into conversation `id` (same customer, or customers merged into one). */
+export const useMerge = (id: string) =>
+  useConversationWrite((sourceId: string) =>
+    request<MergeResult>(path(id, '/merge'), { method: 'POST', body: { source_id: sourceId } }),
+  );
+
+/** Starts a new conversation with this message and every later one. */
+export const useSplit = (id: string) =>
+  useConversationWrite((messageId: string) =>
+    request<MergeResult>(path(id, '/split'), { method: 'POST', body: { message_id: messageId } }),
+  );
+
+/** The canned responses I can use (the shared ones and my teams'), with the variables the server knows. */
+export function useCannedResponses() {
+  return useQuery({
+    queryKey: conversationKeys.canned,
+    queryFn: ({ signal }) =>
+      request<{ data: CannedResponse[]; variables: Record<string, string> }>('/v1/canned-responses', {
+        signal,
+      }),
+    staleTime: 60_000,
+  });
+}
+
+/** A canned response's text for one conversation, rendered by the server. */
+export const renderCanned = (conversationId: string, cannedId: string) =>
+  request<RenderedCanned>(path(conversationId, `/canned-responses/${encodeURIComponent(cannedId)}/render`), {
+    method: 'POST',
+  });
+
+function useCannedWrite<I, O>(fn: (input: I) => Promise<O>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => client.invalidateQueries({ queryKey: conversationKeys.canned }),
+  });
+}
+
+export const useSaveCanned = () =>
+  useCannedWrite((input: CannedInput & { id?: string }) => {
+    const { id, ...body } = input;
+    return id
+      ? request<CannedResponse>(`/v1/canned-responses/${encodeURIComponent(id)}`, { method: 'PATCH', body })
+      : request<CannedResponse>('/v1/canned-responses', { method: 'POST', body });
+  });
+
+export const useDeleteCanned = () =>
+  useCannedWrite((id: string) =>
+    request<void>(`/v1/canned-responses/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   );
 
 export const useAssign = (id: string) =>

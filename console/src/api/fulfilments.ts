@@ -27,7 +27,7 @@ export function useFulfilments(filter: FulfilmentFilter, options: { enabled?: bo
 }
 
 /** Steps with no input; their URL segments as the server names them. */
-export type SimpleStep = 'pick' | 'pack' | 'out-for-delivery' | 'deliver' | 'hand-over';
+export type SimpleStep = 'receive-transfer' | 'pick' | 'pack' | 'out-for-delivery' | 'deliver' | 'hand-over';
 
 export interface ShipInput {
   carrier?: string;

@@ -25,7 +25,14 @@ export const MOVEMENT_KINDS = [
   'damage',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
-export const RESERVATION_STATUSES = ['active', 'confirmed', 'released', 'expired', 'fulfilled'] as const;
+export const RESERVATION_STATUSES = [
+  'active',
+  'confirmed',
+  'in_transit',
+  'released',
+  'expired',
+  'fulfilled',
+] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 export const TRANSFER_STATUSES = ['in_transit', 'received'] as const;
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
@@ -143,6 +150,9 @@ export interface LocationAvailability {
   available: number;
   incoming: Array<{ quantity: number; eta: string }>;
   promise: DeliveryPromise | null;
+  /** mode=pickup: the store has it now, or another location sends it by transfer (the promise counts it). */
+  pickup: 'available_now' | 'available_after_transfer' | null;
+  transfer_from: { location_id: string; name: string } | null;
 }
 
 export interface Availability {

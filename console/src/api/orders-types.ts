@@ -18,10 +18,11 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const ORDER_SOURCES = ['checkout', 'pos', 'phone', 'chat', 'marketplace'] as const;
 export type OrderSource = (typeof ORDER_SOURCES)[number];
 
-export const DELIVERY_MODES = ['ship', 'pickup', 'same_day', 'handover'] as const;
+export const DELIVERY_MODES = ['ship', 'pickup', 'same_day', 'handover', 'reserve_in_store'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
 export const FULFILMENT_STATUSES = [
+  'in_transit',
   'pending',
   'picked',
   'packed',
@@ -31,6 +32,7 @@ export const FULFILMENT_STATUSES = [
   'out_for_delivery',
   'delivered',
   'handed_over',
+  'held',
   'expired',
   'cancelled',
 ] as const;
@@ -91,6 +93,9 @@ export interface Fulfilment {
   location_id: string;
   mode: DeliveryMode;
   status: FulfilmentStatus;
+  /** Pickup after transfer: where the units come from, and the transfer bringing them (in transit until received). */
+  source_location_id: string | null;
+  transfer_id: string | null;
   carrier: string | null;
   tracking_number: string | null;
   tracking_url: string | null;
@@ -168,4 +173,19 @@ export interface Payment {
 
 export interface PaymentWithRefunds extends Payment {
   refunds: Refund[];
+}
+
+/** `GET /v1/orders/stats`: orders per calendar day of a time zone, every day of the range present. */
+export interface OrderStats {
+  tz: string;
+  from: string;
+  to: string;
+  days: Array<{
+    date: string;
+    orders: number;
+    /** Sum of order totals, one entry per currency. */
+    revenue: Money[];
+    channels: Array<{ channel_id: string; orders: number }>;
+  }>;
+  totals: { orders: number; revenue: Money[] };
 }

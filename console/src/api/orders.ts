@@ -6,7 +6,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from './client';
 import { useList } from './list';
-import type { Order, OrderStatus, OrderSummary, Payment, PaymentWithRefunds, Refund } from './orders-types';
+import type {
+  Order,
+  OrderStats,
+  OrderStatus,
+  OrderSummary,
+  Payment,
+  PaymentWithRefunds,
+  Refund,
+} from './orders-types';
 import type { Page } from './types';
 
 export * from './orders-types';
@@ -16,7 +24,7 @@ export const commerceKeys = {
   all: commerceKey,
   orders: [...commerceKey, 'orders'] as const,
   order: (id: string) => [...commerceKey, 'orders', 'detail', id] as const,
-  ordersSince: [...commerceKey, 'orders', 'since'] as const,
+  orderStats: [...commerceKey, 'orders', 'stats'] as const,
   payments: (orderId: string) => [...commerceKey, 'payments', orderId] as const,
   fulfilments: [...commerceKey, 'fulfilments'] as const,
 };
@@ -45,31 +53,25 @@ export function useOrders(filter: OrderFilter) {
   return useList<OrderSummary>(commerceKeys.orders, '/v1/orders', { ...filter }, { refetchInterval: 30_000 });
 }
 
-/** The most orders the per-day chart reads (10 pages of 200); past that it says it shows a part. */
-const CHART_MAX_PAGES = 10;
+/** What the per-day chart asks for: local days of `tz`, the list's channel, location and status filters. */
+export interface OrderStatsQuery {
+  tz: string;
+  from: string;
+  to: string;
+  channel_id?: string | undefined;
+  location_id?: string | undefined;
+  status?: OrderStatus | undefined;
+}
 
 /**
- * Every order placed since `from` (for the orders-per-day chart), read page by page up to a bound. The list has
- * no aggregate route yet, so the console counts; `truncated` says when the bound cut the period short.
+ * Orders per day (count, revenue per currency, orders per channel), counted by the server in SQL on the reader's
+ * calendar days; polled like the list so a new sale shows up.
  */
-export function useOrdersSince(from: string, filter: Pick<OrderFilter, 'location_id' | 'channel_id'>) {
+export function useOrderStats(query: OrderStatsQuery) {
   return useQuery({
-    queryKey: [...commerceKeys.ordersSince, from, filter],
-    queryFn: async ({ signal }) => {
-      const orders: OrderSummary[] = [];
-      let cursor: string | null = null;
-      let pages = 0;
-      do {
-        const page: Page<OrderSummary> = await request('/v1/orders', {
-          query: { ...filter, created_from: from, limit: 200, cursor },
-          signal,
-        });
-        orders.push(...page.data);
-        cursor = page.next_cursor;
-        pages += 1;
-      } while (cursor && pages < CHART_MAX_PAGES);
-      return { orders, truncated: cursor !== null };
-    },
+    queryKey: [...commerceKeys.orderStats, query],
+    queryFn: ({ signal }) => request<OrderStats>('/v1/orders/stats', { query: { ...query }, signal }),
+    refetchInterval: 30_000,
   });
 }
 

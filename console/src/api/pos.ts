@@ -17,6 +17,7 @@ export const posKeys = {
   openCarts: (customerId: string) => ['pos', 'open-carts', customerId] as const,
   storeCredit: (customerId: string) => ['pos', 'store-credit', customerId] as const,
   stock: (sku: string) => ['pos', 'stock', sku] as const,
+  preview: (sale: string, version: string) => ['pos', 'preview', sale, version] as const,
 };
 
 export interface CartLine {
@@ -298,7 +299,32 @@ export interface PosSaleInput {
   lines?: Array<{ sku: string; quantity: number; mode?: 'handover' | 'ship' }>;
   shipping_address?: ShippingAddress;
   tenders: Tender[];
+  /** The preview's grand_total the till showed: another total now → 409, nothing charged or held. */
+  expected_total?: Money;
 }
+
+/** The sale without its tenders: what `POST /v1/pos/preview` prices. */
+export type PosPreviewInput = Omit<PosSaleInput, 'tenders' | 'expected_total'>;
+
+/**
+ * What the sale will charge — lines, discounts, tax, total — from `POST /v1/pos/preview`, which prices it with the
+ * very step the sale runs. `version` names what the basket was priced from (the cart's `updated_at`), so a change
+ * to the basket asks again.
+ */
+export function usePosPreview(input: PosPreviewInput | null, version: string) {
+  return useQuery({
+    queryKey: posKeys.preview(JSON.stringify(input), version),
+    queryFn: ({ signal }) =>
+      request<CartPricing>('/v1/pos/preview', { method: 'POST', body: input!, signal }),
+    enabled: Boolean(input),
+  });
+}
+
+/** The pricing a 409 `checkout_price_changed` carries: the sale re-priced now (nothing was charged). */
+export const repricedBy = (err: unknown): CartPricing | null =>
+  err instanceof ApiError && err.code === 'checkout_price_changed'
+    ? ((err.problem as { pricing?: CartPricing }).pricing ?? null)
+    : null;
 
 export interface PosSale {
   order: Order;

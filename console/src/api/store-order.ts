@@ -29,14 +29,14 @@ export interface StoreOrder {
     quantity: number;
     total: Money;
     delivery: {
-      mode: 'ship' | 'pickup' | 'same_day' | 'handover';
+      mode: 'ship' | 'pickup' | 'same_day' | 'handover' | 'reserve_in_store';
       location_id: string;
       location: StoreOrderLocation | null;
     };
   }>;
   fulfilments: Array<{
     id: string;
-    mode: 'ship' | 'pickup' | 'same_day' | 'handover';
+    mode: 'ship' | 'pickup' | 'same_day' | 'handover' | 'reserve_in_store';
     status: string;
     location_id: string;
     location: StoreOrderLocation | null;

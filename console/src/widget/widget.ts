@@ -3,7 +3,8 @@
  * data-key="pk_…" [data-locale="es"]>` on any page adds a launcher and a chat panel inside a shadow root. The key is
  * the publishable key of a webchat channel (or of a web shop channel whose config names its `webchat_channel_id`).
  * The visitor is kept across visits (her token in localStorage); an optional pre-chat form names her; when no
- * agent is available she can leave an email and the conversation continues there.
+ * agent is available the conversation continues by email: at the address the pre-chat form gave (she is told where
+ * the reply goes), else at one she leaves then.
  */
 import { createConnection, type ChatMessage, type ServerFrame, type Visitor } from './widget-connection';
 import { pickLocale, translator } from './widget-i18n';
@@ -93,6 +94,12 @@ async function mount(): Promise<void> {
 
   function offerEmail(): void {
     if (offlineNote || agentsAvailable || visitor?.continue_by_email) return;
+    // The pre-chat form already has her address: never ask twice, just say where the reply goes.
+    if (visitor?.email) {
+      offlineNote = note(t('offlineKnown', { email: visitor.email }));
+      connection.send({ type: 'continue_by_email' });
+      return;
+    }
     offlineNote = note(t('offlineAsk'));
     const form = h('form', { class: 'stack' });
     const email = h('input', { type: 'email', required: '', placeholder: t('email'), name: 'email' });
@@ -121,7 +128,8 @@ async function mount(): Promise<void> {
       typing.textContent = frame.state === 'typing' ? t('typing', { name: frame.name || t('agent') }) : '';
     } else if (frame.type === 'visitor') {
       visitor = frame.visitor;
-      if (offlineNote && visitor.continue_by_email && visitor.email)
+      // Only the address she just typed earns the "thanks"; a known one keeps its "we will reply to" note.
+      if (offlineNote && visitor.continue_by_email && visitor.email && offlineNote.querySelector('form'))
         offlineNote.textContent = t('offlineSaved', { email: visitor.email });
     } else if (frame.type === 'error') note(frame.code === 'validation_failed' ? frame.detail : t('failed'));
   }

@@ -28,6 +28,10 @@ export const errorCodes = {
     status: 422,
     title: 'WhatsApp allows only an approved template outside the 24-hour window',
   },
+  messaging_window_closed: {
+    status: 422,
+    title: 'Messenger and Instagram allow only a tagged message outside the 24-hour window',
+  },
   too_many_requests: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },

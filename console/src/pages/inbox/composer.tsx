@@ -1,8 +1,11 @@
 /**
  * @module The composer: a reply on a channel the customer can be reached on (the switcher defaults to the
- * channel they last wrote on and marks channels their consent refuses), or a private note with @mentions;
- * canned responses with variables; attachments; Ctrl+Enter sends. The server has the last word: a refusal
- * (consent, the WhatsApp window, no address on that channel) shows here with its reason, the text kept.
+ * channel they last wrote on and marks channels their consent refuses), or a private note with @mentions
+ * (typing `@` offers the colleagues who can read conversations; the picked ones are sent as `mention_ids`);
+ * canned responses kept on the server — typing `/` and a shortcut, or the menu, inserts the response rendered
+ * by the server for this conversation (variables filled, in the customer's language); attachments; Ctrl+Enter
+ * sends. The server has the last word: a refusal (consent, the WhatsApp window, no address on that channel)
+ * shows here with its reason, the text kept.
  */
 import {
   ActionIcon,
@@ -20,20 +23,26 @@ import {
   Textarea,
   Tooltip,
 } from '@mantine/core';
-import { IconAt, IconBookmark, IconMessage2, IconNote, IconPaperclip, IconSend } from '@tabler/icons-react';
-import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { IconAt, IconMessage2, IconNote, IconPaperclip, IconSend, IconSettings } from '@tabler/icons-react';
+import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import { useConsents } from '../../api/consent';
 import {
+  renderCanned,
   useAddNote,
+  useCannedResponses,
+  useMentionable,
   useReply,
+  type CannedResponse,
   type ConversationDetail,
+  type Mentionable,
   type OutgoingAttachment,
 } from '../../api/conversations';
 import type { Customer } from '../../api/customer-types';
-import type { Channel, User } from '../../api/types';
+import type { Channel } from '../../api/types';
 import { ChannelKindIcon } from '../../components/channel-icon';
 import { ErrorAlert } from '../../components/error-alert';
-import { fillVariables, loadCanned, saveCanned, type CannedResponse, type Variables } from './canned';
+import { notifyError } from '../../lib/notify';
 import { useInboxT } from './inbox-i18n';
 
 /** Channel kinds a reply can leave on, and the consent channel each answers to (as outbound.ts maps them). */
@@ -57,9 +66,49 @@ interface Props {
   conversation: ConversationDetail;
   customer: Customer | undefined;
   channels: Map<string, Channel>;
-  users: User[];
-  variables: Variables;
   onTyping: () => void;
+}
+
+/** Folds case and accents, so "@ana" finds "Ana García" and "/GRE" finds "greet". */
+const fold = (value: string) =>
+  value
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+
+/** The `/shortcut` or `@name` being typed at the end of the text, if any. */
+const SLASH = /(^|\s)\/([a-z0-9_-]*)$/;
+const MENTION = /(^|\s)@([\p{L}\p{N}_.-]*)$/u;
+
+function Suggestions<T>(props: {
+  items: T[];
+  testId: string;
+  itemTestId: string;
+  render: (item: T) => ReactNode;
+  onPick: (item: T) => void;
+}) {
+  if (props.items.length === 0) return null;
+  return (
+    <Paper withBorder shadow="sm" radius="md" p={4} data-testid={props.testId}>
+      <Stack gap={0}>
+        {props.items.slice(0, 8).map((item, i) => (
+          <Button
+            key={i}
+            variant={i === 0 ? 'light' : 'subtle'}
+            justify="flex-start"
+            size="compact-sm"
+            onMouseDown={(e) => {
+              e.preventDefault(); // keep the focus in the text box
+              props.onPick(item);
+            }}
+            data-testid={props.itemTestId}
+          >
+            {props.render(item)}
+          </Button>
+        ))}
+      </Stack>
+    </Paper>
+  );
 }
 
 const toBase64 = (file: File) =>
@@ -77,7 +126,11 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   const [text, setText] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const [channelId, setChannelId] = useState<string | null>(conversation.last_inbound_channel_id);
-  const [canned, setCanned] = useState<CannedResponse[]>(loadCanned);
+  /** Colleagues picked from the @ list: sent as mention_ids while "@Name" is still in the text. */
+  const [mentioned, setMentioned] = useState<Mentionable[]>([]);
+  const canned = useCannedResponses();
+  const mentionable = useMentionable();
+  const navigate = useNavigate();
   const input = useRef<HTMLTextAreaElement>(null);
   const reply = useReply(conversation.id);
   const note = useAddNote(conversation.id);
@@ -95,9 +148,16 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
     setChannelId(conversation.last_inbound_channel_id);
     setText('');
     setFiles([]);
+    setMentioned([]);
     reply.reset();
     note.reset();
   }, [conversation.id]);
+
+  // A conversation that had no channel yet gets one (e.g. another was merged into it): take it.
+  useEffect(() => {
+    if (!channelId && conversation.last_inbound_channel_id)
+      setChannelId(conversation.last_inbound_channel_id);
+  }, [conversation.last_inbound_channel_id]);
 
   /** Channels the customer wrote from, plus active channels where the profile has an address. */
   const options = useMemo(() => {
@@ -126,12 +186,19 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   const pending = reply.isPending || note.isPending;
   const error = mode === 'reply' ? reply.error : note.error;
 
+  /** Empties the box once sent — unless the agent already typed something else (or switched to a note). */
+  const clearSent = (sent: string) => setText((current) => (current.trim() === sent ? '' : current));
+
   const send = async () => {
     const body = text.trim();
     if (!body || pending) return;
     if (mode === 'note') {
-      await note.mutateAsync(body).then(
-        () => setText(''),
+      const ids = [...new Set(mentioned.filter((u) => body.includes(`@${u.name}`)).map((u) => u.id))];
+      await note.mutateAsync({ text: body, ...(ids.length ? { mention_ids: ids } : {}) }).then(
+        () => {
+          clearSent(body);
+          setMentioned([]);
+        },
         () => undefined,
       );
       return;
@@ -151,7 +218,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
       })
       .then(
         () => {
-          setText('');
+          clearSent(body);
           setFiles([]);
         },
         () => undefined,
@@ -163,12 +230,40 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
     input.current?.focus();
   };
 
-  const saveAsCanned = () => {
-    const body = text.trim();
-    if (!body) return;
-    const next = [...canned, { id: String(Date.now()), title: body.slice(0, 40), text: body }];
-    setCanned(next);
-    saveCanned(next);
+  /** Replaces what the regex matched at the end of the text (the `/greet` or `@an` being typed). */
+  const replaceTail = (pattern: RegExp, snippet: string) => {
+    setText((current) => {
+      const m = pattern.exec(current);
+      return m ? current.slice(0, m.index + (m[1]?.length ?? 0)) + snippet : current + snippet;
+    });
+    input.current?.focus();
+  };
+
+  /** The server renders the response for this conversation; the text replaces the typed shortcut. */
+  const applyCanned = (c: CannedResponse, tail: boolean) => {
+    renderCanned(conversation.id, c.id).then(
+      (rendered) => (tail ? replaceTail(SLASH, rendered.text) : insert(rendered.text)),
+      (error: unknown) => notifyError(error),
+    );
+  };
+
+  const slash = SLASH.exec(text);
+  const slashMatches = slash
+    ? (canned.data?.data ?? []).filter(
+        (c) => c.shortcut.startsWith(slash[2] ?? '') || fold(c.title).startsWith(slash[2] ?? ''),
+      )
+    : [];
+  const mention = mode === 'note' ? MENTION.exec(text) : null;
+  const mentionMatches = mention
+    ? (mentionable.data ?? []).filter((u) =>
+        fold(u.name)
+          .split(/\s+/)
+          .some((part) => part.startsWith(fold(mention[2] ?? ''))),
+      )
+    : [];
+  const pickMention = (u: Mentionable) => {
+    replaceTail(MENTION, `@${u.name} `);
+    setMentioned((current) => [...current.filter((x) => x.id !== u.id), u]);
   };
 
   const selected = options.find((o) => o.value === channelId);
@@ -223,6 +318,19 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
             if (mode === 'reply') props.onTyping();
           }}
           onKeyDown={(e) => {
+            // Enter takes the first suggestion while a / or @ list is open.
+            if (e.key === 'Enter' && !e.shiftKey && !e.ctrlKey && !e.metaKey) {
+              if (slashMatches[0]) {
+                e.preventDefault();
+                applyCanned(slashMatches[0], true);
+                return;
+              }
+              if (mentionMatches[0]) {
+                e.preventDefault();
+                pickMention(mentionMatches[0]);
+                return;
+              }
+            }
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
               e.preventDefault();
               void send();
@@ -233,6 +341,29 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
           }
           aria-label={mode === 'note' ? t('inbox.composer.note') : t('inbox.composer.reply')}
           data-testid="composer-text"
+        />
+        <Suggestions
+          items={slashMatches}
+          testId="canned-picker"
+          itemTestId="canned-option"
+          onPick={(c) => applyCanned(c, true)}
+          render={(c) => (
+            <>
+              <Text span size="sm" fw={600} mr={6}>
+                /{c.shortcut}
+              </Text>
+              <Text span size="sm" c="dimmed">
+                {c.title}
+              </Text>
+            </>
+          )}
+        />
+        <Suggestions
+          items={mentionMatches}
+          testId="mention-picker"
+          itemTestId="mention-option"
+          onPick={pickMention}
+          render={(u) => <Text size="sm">{u.name}</Text>}
         />
         {files.length > 0 && (
           <Group gap={4}>
@@ -269,52 +400,38 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
                 </Button>
               </Menu.Target>
               <Menu.Dropdown maw={360}>
-                {canned.map((c) => (
-                  <Menu.Item
-                    key={c.id}
-                    onClick={() => insert(fillVariables(c.text, props.variables))}
-                    data-testid="canned-item"
-                  >
+                {(canned.data?.data ?? []).map((c) => (
+                  <Menu.Item key={c.id} onClick={() => applyCanned(c, false)} data-testid="canned-item">
                     <Text size="sm" fw={500}>
-                      {c.title}
+                      /{c.shortcut} · {c.title}
                     </Text>
                     <Text size="xs" c="dimmed" lineClamp={2}>
-                      {c.text}
+                      {c.body.en}
                     </Text>
                   </Menu.Item>
                 ))}
+                {canned.data?.data.length === 0 && <Menu.Label>{t('inbox.composer.cannedEmpty')}</Menu.Label>}
                 <Menu.Divider />
                 <Menu.Item
-                  leftSection={<IconBookmark size={14} />}
-                  disabled={!text.trim()}
-                  onClick={saveAsCanned}
+                  leftSection={<IconSettings size={14} />}
+                  onClick={() => void navigate('/settings/canned-responses')}
                 >
-                  {t('inbox.composer.saveCanned')}
+                  {t('inbox.composer.cannedManage')}
                 </Menu.Item>
-                <Menu.Label>{t('inbox.composer.cannedLocal')}</Menu.Label>
+                <Menu.Label>{t('inbox.composer.slashHint')}</Menu.Label>
               </Menu.Dropdown>
             </Menu>
-            {mode === 'note' && props.users.length > 0 && (
-              <Menu position="top-start" withinPortal>
-                <Menu.Target>
-                  <Tooltip label={t('inbox.composer.mention')} withArrow>
-                    <ActionIcon
-                      variant="default"
-                      aria-label={t('inbox.composer.mention')}
-                      data-testid="composer-mention"
-                    >
-                      <IconAt size={14} />
-                    </ActionIcon>
-                  </Tooltip>
-                </Menu.Target>
-                <Menu.Dropdown>
-                  {props.users.map((u) => (
-                    <Menu.Item key={u.id} onClick={() => insert(`@${u.name.replace(/\s+/g, '')} `)}>
-                      {u.name}
-                    </Menu.Item>
-                  ))}
-                </Menu.Dropdown>
-              </Menu>
+            {mode === 'note' && (
+              <Tooltip label={t('inbox.composer.mentionHint')} withArrow>
+                <ActionIcon
+                  variant="default"
+                  aria-label={t('inbox.composer.mention')}
+                  onClick={() => insert('@')}
+                  data-testid="composer-mention"
+                >
+                  <IconAt size={14} />
+                </ActionIcon>
+              </Tooltip>
             )}
             {mode === 'reply' && (
               <FileButton multiple onChange={(picked) => setFiles([...files, ...picked])}>

@@ -1,16 +1,26 @@
 /**
- * @module The inbox's left column: the views (mine, unassigned, all, SLA at risk — with open counts) and the
+ * @module The inbox's left column: the views (mine, unassigned, all, mentions, my teams, each of my teams, SLA
+ * at risk — with the server's counts of active conversations; mentions counts unread ones) and the
  * selected view's conversations, each with the channel the customer last wrote on, the customer's name, status,
  * priority, a bot handoff, labels, how long the customer has been waiting and, in the SLA view, the SLA status.
  */
 import { Badge, Box, Group, NavLink, Paper, ScrollArea, Stack, Text, Tooltip } from '@mantine/core';
-import { IconAlarm, IconClockHour4, IconUser, IconUserQuestion, IconUsersGroup } from '@tabler/icons-react';
+import {
+  IconAlarm,
+  IconAt,
+  IconClockHour4,
+  IconHierarchy2,
+  IconUser,
+  IconUserQuestion,
+  IconUsers,
+  IconUsersGroup,
+} from '@tabler/icons-react';
 import { useQueries } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { request } from '../../api/client';
 import {
   CONVERSATION_VIEWS,
-  useViewCount,
+  useViewCounts,
   type Conversation,
   type ConversationView,
 } from '../../api/conversations';
@@ -28,6 +38,9 @@ const VIEW_ICONS: Record<ConversationView, typeof IconUser> = {
   mine: IconUser,
   unassigned: IconUserQuestion,
   all: IconUsersGroup,
+  mentions: IconAt,
+  my_teams: IconUsers,
+  team: IconHierarchy2,
   sla_at_risk: IconAlarm,
 };
 
@@ -42,32 +55,39 @@ export const STATUS_COLORS: Record<string, string> = {
   pending: 'yellow',
   snoozed: 'grape',
   resolved: 'gray',
+  merged: 'gray',
 };
 
-function ViewLink({
-  view,
-  active,
-  onSelect,
-}: {
+function ViewLink(props: {
   view: ConversationView;
+  label: string;
+  testId: string;
+  count: number | undefined;
+  /** Mentions: the count is of unread ones, shown in red when there are any. */
+  alert?: boolean;
   active: boolean;
+  indent?: boolean;
   onSelect: () => void;
 }) {
-  const count = useViewCount(view);
-  const Icon = VIEW_ICONS[view];
+  const Icon = VIEW_ICONS[props.view];
   return (
     <NavLink
-      label={label('views', view)}
+      label={props.label}
       leftSection={<Icon size={18} stroke={1.6} />}
-      active={active}
-      onClick={onSelect}
-      data-testid={`inbox-view-${view}`}
+      active={props.active}
+      onClick={props.onSelect}
+      data-testid={`inbox-view-${props.testId}`}
+      pl={props.indent ? 'xl' : undefined}
       style={{ borderRadius: 'var(--mantine-radius-md)' }}
       rightSection={
-        count.data ? (
-          <Badge size="sm" variant={active ? 'filled' : 'light'} data-testid={`inbox-count-${view}`}>
-            {count.data.count}
-            {count.data.more ? '+' : ''}
+        props.count !== undefined ? (
+          <Badge
+            size="sm"
+            color={props.alert && props.count > 0 ? 'red' : undefined}
+            variant={props.active ? 'filled' : 'light'}
+            data-testid={`inbox-count-${props.testId}`}
+          >
+            {props.count}
           </Badge>
         ) : null
       }
@@ -77,15 +97,42 @@ function ViewLink({
 
 export function ViewNav({
   view,
+  teamId,
   onChange,
 }: {
   view: ConversationView;
-  onChange: (v: ConversationView) => void;
+  teamId: string | null;
+  onChange: (v: ConversationView, teamId?: string) => void;
 }) {
+  const counts = useViewCounts();
+  const teams = counts.data?.teams ?? [];
   return (
     <Stack gap={2}>
       {CONVERSATION_VIEWS.map((v) => (
-        <ViewLink key={v} view={v} active={v === view} onSelect={() => onChange(v)} />
+        <Box key={v}>
+          <ViewLink
+            view={v}
+            label={label('views', v)}
+            testId={v}
+            count={counts.data?.views[v]}
+            alert={v === 'mentions'}
+            active={v === view}
+            onSelect={() => onChange(v)}
+          />
+          {v === 'my_teams' &&
+            teams.map((team) => (
+              <ViewLink
+                key={team.id}
+                view="team"
+                label={team.name}
+                testId={`team-${team.id}`}
+                count={team.count}
+                active={view === 'team' && teamId === team.id}
+                indent
+                onSelect={() => onChange('team', team.id)}
+              />
+            ))}
+        </Box>
       ))}
     </Stack>
   );
@@ -159,6 +206,11 @@ function Row(props: {
           </Badge>
         )}
         <HandoffBadge conversation={c} size="xs" />
+        {c.unread_mentions ? (
+          <Badge size="xs" color="red" leftSection={<IconAt size={10} />} data-testid="inbox-row-mention">
+            {t('inbox.mentions.unread', { count: c.unread_mentions })}
+          </Badge>
+        ) : null}
         {props.showSla && <SlaBadge conversationId={c.id} size="xs" />}
         {c.labels
           .filter((l) => l !== HANDOFF_LABEL)

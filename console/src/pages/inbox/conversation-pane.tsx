@@ -2,7 +2,9 @@
  * @module The middle of the inbox: the open conversation's header (status, SLA, bot handoff, CSAT) with the
  * agent's actions (assign to me, transfer to an agent or team with a note, unassign, status with snooze,
  * priority, labels), the interleaved thread, who else is replying or the customer typing (the collision
- * indicator) and the composer. Opening it tells the realtime hub this agent is viewing it.
+ * indicator) and the composer; each message (but the first) can start a new conversation (split). A merged
+ * conversation is read-only: a banner links to the one it went into. Opening it tells the realtime hub this
+ * agent is viewing it.
  */
 import {
   Alert,
@@ -20,6 +22,7 @@ import {
 } from '@mantine/core';
 import {
   IconAlarmSnooze,
+  IconArrowMerge,
   IconCheck,
   IconChevronDown,
   IconKeyboard,
@@ -32,6 +35,7 @@ import {
   PRIORITIES,
   useAssign,
   useSetStatus,
+  useSplit,
   useThread,
   useUpdateConversation,
   type ConversationDetail,
@@ -43,10 +47,9 @@ import { useAnnounceTyping, useTypists, useViewing } from '../../api/conversatio
 import type { Customer } from '../../api/customer-types';
 import type { Channel, User } from '../../api/types';
 import { formatDateTime } from '../../lib/format';
-import { notifyError } from '../../lib/notify';
+import { notifyError, notifySuccess } from '../../lib/notify';
 import { customerName } from '../customers/customer-display';
 import { Composer, type ComposerHandle } from './composer';
-import type { Variables } from './canned';
 import { STATUS_COLORS, useWaited } from './conversation-list';
 import { label, useInboxT } from './inbox-i18n';
 import { MessageThread } from './message-thread';
@@ -70,8 +73,9 @@ interface Props {
   users: User[];
   selfId: string | null;
   canWrite: boolean;
-  variables: Variables;
   onHelp: () => void;
+  /** Opens another conversation (the one this was merged into, or one split off). */
+  onOpen: (id: string) => void;
 }
 
 export const ConversationPane = forwardRef<ComposerHandle, Props>(
@@ -82,6 +86,17 @@ export const ConversationPane = forwardRef<ComposerHandle, Props>(
     const assign = useAssign(c.id);
     const status = useSetStatus(c.id);
     const update = useUpdateConversation(c.id);
+    const split = useSplit(c.id);
+    const merged = c.status === 'merged';
+    const canWrite = props.canWrite && !merged;
+    const splitFrom = (messageId: string) =>
+      split.mutate(messageId, {
+        onSuccess: (result) => {
+          notifySuccess(t('inbox.split.done'));
+          props.onOpen(result.conversation.id);
+        },
+        onError: (error) => notifyError(error),
+      });
     useViewing(c.id);
     const typists = useTypists(c.id, props.selfId);
     const announce = useAnnounceTyping(c.id);
@@ -145,7 +160,7 @@ export const ConversationPane = forwardRef<ComposerHandle, Props>(
                 <CsatBadge conversation={c} />
               </Group>
             </Stack>
-            {props.canWrite && (
+            {canWrite && (
               <Group gap={6} wrap="wrap">
                 {c.assignee_id !== props.selfId && props.selfId && (
                   <Button
@@ -226,7 +241,28 @@ export const ConversationPane = forwardRef<ComposerHandle, Props>(
               </Group>
             )}
           </Group>
-          {props.canWrite && (
+          {merged && c.merged_into_id && (
+            <Alert
+              mt="xs"
+              variant="light"
+              color="gray"
+              icon={<IconArrowMerge size={16} />}
+              data-testid="pane-merged"
+            >
+              <Group justify="space-between" gap="xs">
+                <Text size="sm">{t('inbox.merge.banner')}</Text>
+                <Button
+                  size="xs"
+                  variant="default"
+                  onClick={() => props.onOpen(c.merged_into_id!)}
+                  data-testid="pane-merged-open"
+                >
+                  {t('inbox.merge.open')}
+                </Button>
+              </Group>
+            </Alert>
+          )}
+          {canWrite && (
             <Group gap="xs" mt="xs" wrap="wrap">
               <Select
                 size="xs"
@@ -267,6 +303,7 @@ export const ConversationPane = forwardRef<ComposerHandle, Props>(
             loadOlder={thread.fetchNextPage}
             channels={props.channels}
             authorName={authorName}
+            onSplit={canWrite ? splitFrom : undefined}
           />
         </ScrollArea>
         {(others.length > 0 || customerTyping) && (
@@ -286,14 +323,12 @@ export const ConversationPane = forwardRef<ComposerHandle, Props>(
             </Text>
           </Alert>
         )}
-        {props.canWrite && (
+        {canWrite && (
           <Composer
             ref={composerRef}
             conversation={c}
             customer={props.customer}
             channels={props.channels}
-            users={users}
-            variables={props.variables}
             onTyping={announce}
           />
         )}

@@ -4,11 +4,35 @@
  * with links to open one, start a return at the returns desk or reserve at a store), their other conversations
  * and their timeline (the customers area's component).
  */
-import { Accordion, Anchor, Badge, Button, Group, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
-import { IconExternalLink, IconLink, IconReceiptRefund, IconBuildingStore } from '@tabler/icons-react';
+import {
+  Accordion,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Popover,
+  Skeleton,
+  Stack,
+  Text,
+  Tooltip,
+} from '@mantine/core';
+import {
+  IconArrowMerge,
+  IconExternalLink,
+  IconLink,
+  IconReceiptRefund,
+  IconBuildingStore,
+} from '@tabler/icons-react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useConsents } from '../../api/consent';
-import { useCustomerConversations, useReply, type ConversationDetail } from '../../api/conversations';
+import {
+  useCustomerConversations,
+  useMerge,
+  useReply,
+  type Conversation,
+  type ConversationDetail,
+} from '../../api/conversations';
 import { useCreateResumeLink, useCustomerCommerce } from '../../api/conversations-customer';
 import type { Customer } from '../../api/customer-types';
 import type { Channel } from '../../api/types';
@@ -183,6 +207,55 @@ function Commerce({ conversation }: { conversation: ConversationDetail }) {
   );
 }
 
+/** Merges another conversation of this customer into the open one, after a confirmation. */
+function MergeButton({ conversation, other }: { conversation: ConversationDetail; other: Conversation }) {
+  const { t } = useInboxT();
+  const [opened, setOpened] = useState(false);
+  const merge = useMerge(conversation.id);
+  return (
+    <Popover opened={opened} onChange={setOpened} width={300} withArrow withinPortal position="left">
+      <Popover.Target>
+        <Tooltip label={t('inbox.merge.action')} withArrow>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            aria-label={t('inbox.merge.action')}
+            onClick={() => setOpened((o) => !o)}
+            data-testid="sidebar-merge"
+          >
+            <IconArrowMerge size={14} />
+          </Button>
+        </Tooltip>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap="xs">
+          <Text size="sm" fw={600}>
+            {t('inbox.merge.confirmTitle')}
+          </Text>
+          <Text size="xs">{t('inbox.merge.confirmBody')}</Text>
+          <Button
+            size="xs"
+            leftSection={<IconArrowMerge size={14} />}
+            loading={merge.isPending}
+            onClick={() =>
+              merge.mutate(other.id, {
+                onSuccess: () => {
+                  setOpened(false);
+                  notifySuccess(t('inbox.merge.done'));
+                },
+                onError: (error) => notifyError(error),
+              })
+            }
+            data-testid="sidebar-merge-confirm"
+          >
+            {t('inbox.merge.confirm')}
+          </Button>
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}
+
 function History({
   conversation,
   onOpen,
@@ -191,6 +264,7 @@ function History({
   onOpen: (id: string) => void;
 }) {
   const { t } = useInboxT();
+  const can = useCan();
   const list = useCustomerConversations(conversation.customer_id);
   if (list.isPending) return <Skeleton height={24} />;
   if (list.error) return <ErrorAlert error={list.error} />;
@@ -204,13 +278,18 @@ function History({
   return (
     <Stack gap={4}>
       {others.map((c) => (
-        <Group key={c.id} justify="space-between">
+        <Group key={c.id} justify="space-between" data-testid="sidebar-history-row">
           <Anchor size="sm" onClick={() => onOpen(c.id)}>
             {formatDateTime(c.created_at)}
           </Anchor>
-          <Badge size="xs" variant="light" color={STATUS_COLORS[c.status]}>
-            {label('statuses', c.status)}
-          </Badge>
+          <Group gap={4}>
+            <Badge size="xs" variant="light" color={STATUS_COLORS[c.status]}>
+              {label('statuses', c.status)}
+            </Badge>
+            {can('conversations:write') && conversation.status !== 'merged' && (
+              <MergeButton conversation={conversation} other={c} />
+            )}
+          </Group>
         </Group>
       ))}
     </Stack>

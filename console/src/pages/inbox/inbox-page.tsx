@@ -1,6 +1,6 @@
 /**
  * @module Inbox: the agent desk. My presence and "take next" above the views on the left (mine, unassigned,
- * all, SLA at risk, with counts), the open conversation
+ * all, mentions, my teams and each team, SLA at risk, with counts), the open conversation
  * in the middle (every channel interleaved, actions, live typing, composer), the customer on the right. The
  * open conversation is in the URL (`?c=`) so it can be linked and survives a reload; J/K walk the list.
  */
@@ -13,11 +13,13 @@ import {
   CONVERSATION_VIEWS,
   useConversation,
   useConversations,
+  useMentionable,
   useSetStatus,
   type ConversationView,
 } from '../../api/conversations';
+import { useMentionAlerts } from '../../api/conversations-live';
 import { useCustomer } from '../../api/customers';
-import { useCustomerCommerce } from '../../api/conversations-customer';
+import { notifications } from '@mantine/notifications';
 import { useUsers } from '../../api/users';
 import { ErrorAlert } from '../../components/error-alert';
 import { useAuth } from '../../lib/auth-context';
@@ -38,19 +40,19 @@ export function InboxPage() {
   const can = useCan();
   const { me } = useAuth();
   const [params, setParams] = useSearchParams();
-  const view = (CONVERSATION_VIEWS as readonly string[]).includes(params.get('view') ?? '')
-    ? (params.get('view') as ConversationView)
-    : 'all';
+  const teamId = params.get('team');
+  const view: ConversationView =
+    params.get('view') === 'team' && teamId
+      ? 'team'
+      : (CONVERSATION_VIEWS as readonly string[]).includes(params.get('view') ?? '')
+        ? (params.get('view') as ConversationView)
+        : 'all';
   const selectedId = params.get('c');
   const channels = useChannelMap();
-  const list = useConversations({ view });
+  const list = useConversations({ view, ...(view === 'team' && teamId ? { team_id: teamId } : {}) });
   const conversation = useConversation(selectedId);
   const customer = useCustomer(conversation.data?.customer_id);
   const users = useUsers();
-  const commerce = useCustomerCommerce(
-    conversation.data?.customer_id ?? '',
-    Boolean(conversation.data) && can('orders:read'),
-  );
   const status = useSetStatus(selectedId ?? '');
   const composer = useRef<ComposerHandle>(null);
   const [helpOpened, help] = useDisclosure(false);
@@ -58,13 +60,33 @@ export function InboxPage() {
   const selfId = me.data?.id ?? null;
   const userList = can('users:read') ? users.items : [];
 
-  const select = (id: string | null, nextView = view) => {
+  const select = (id: string | null, nextView = view, nextTeam = teamId) => {
     const next = new URLSearchParams(params);
     next.set('view', nextView);
+    if (nextView === 'team' && nextTeam) next.set('team', nextTeam);
+    else next.delete('team');
     if (id) next.set('c', id);
     else next.delete('c');
     setParams(next, { replace: true });
   };
+
+  // A note mentioned me: a toast that opens the conversation in the Mentions view.
+  const mentionable = useMentionable();
+  useMentionAlerts(selfId, ({ conversationId, byUserId }) =>
+    notifications.show({
+      color: 'red',
+      title: t('inbox.mentions.notified', {
+        // Events carry ids only: the author's name comes from the staff list.
+        name: mentionable.data?.find((u) => u.id === byUserId)?.name ?? '—',
+      }),
+      message: t('inbox.mentions.open'),
+      autoClose: 10_000,
+      withBorder: true,
+      style: { cursor: 'pointer' },
+      onClick: () => select(conversationId, 'mentions'),
+      'data-testid': 'mention-alert',
+    } as Parameters<typeof notifications.show>[0]),
+  );
 
   const move = (step: 1 | -1) => {
     const index = list.items.findIndex((c) => c.id === selectedId);
@@ -87,26 +109,13 @@ export function InboxPage() {
   );
   useInboxShortcuts(handlers);
 
-  /** Canned-response variables from the open conversation's customer, latest order and the agent. */
-  const variables = useMemo(() => {
-    const c = customer.data;
-    const order = commerce.orders.data?.data[0];
-    return {
-      first_name: c?.first_name,
-      last_name: c?.last_name,
-      email: c?.emails[0],
-      order_number: order?.display_number,
-      agent_name: me.data?.name,
-    };
-  }, [customer.data, commerce.orders.data, me.data]);
-
   return (
     <Box>
       <InboxNav active="desk" />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 4, lg: 3 }}>
           {canWrite && <InboxToolbar selfId={selfId} onTaken={(id) => select(id, 'mine')} />}
-          <ViewNav view={view} onChange={(v) => select(null, v)} />
+          <ViewNav view={view} teamId={teamId} onChange={(v, team) => select(null, v, team ?? null)} />
           <Box mt="sm">
             <ConversationList
               items={list.items}
@@ -142,8 +151,8 @@ export function InboxPage() {
               users={userList}
               selfId={selfId}
               canWrite={canWrite}
-              variables={variables}
               onHelp={help.open}
+              onOpen={(id) => select(id)}
             />
           ) : (
             <Paper withBorder radius="md" p="xl" data-testid="thread-loading" />

@@ -1,10 +1,26 @@
 /**
  * @module The thread of one conversation: every channel interleaved in time order, each message with its
  * channel's icon and name and its direction (customer → us, us → customer), private notes set apart in
- * yellow, attachments to download and the delivery status of replies (a failed one shows why).
+ * yellow, attachments to download and the delivery status of replies (a failed one shows why). A message's
+ * menu splits the conversation from it (a new topic).
  */
-import { Badge, Box, Button, Center, Group, Loader, Paper, Stack, Text, Tooltip } from '@mantine/core';
 import {
+  ActionIcon,
+  Badge,
+  Box,
+  Button,
+  Center,
+  Group,
+  Loader,
+  Menu,
+  Paper,
+  Stack,
+  Text,
+  Tooltip,
+} from '@mantine/core';
+import {
+  IconArrowsSplit2,
+  IconDots,
   IconArrowDownLeft,
   IconArrowUpRight,
   IconCheck,
@@ -84,6 +100,7 @@ function Bubble(props: {
   message: Message;
   channels: Map<string, Channel>;
   authorName: (m: Message) => string;
+  onSplit?: (() => void) | undefined;
 }) {
   const { t } = useInboxT();
   const { message: m } = props;
@@ -132,6 +149,31 @@ function Bubble(props: {
           <Text size="xs" c="dimmed">
             {formatDateTime(m.created_at)}
           </Text>
+          {props.onSplit && (
+            <Menu withinPortal position="bottom-end">
+              <Menu.Target>
+                <ActionIcon
+                  size="xs"
+                  variant="subtle"
+                  color="gray"
+                  ml="auto"
+                  aria-label={t('inbox.split.action')}
+                  data-testid="message-menu"
+                >
+                  <IconDots size={12} />
+                </ActionIcon>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item
+                  leftSection={<IconArrowsSplit2 size={14} />}
+                  onClick={props.onSplit}
+                  data-testid="message-split"
+                >
+                  {t('inbox.split.action')}
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          )}
         </Group>
         {m.subject && (
           <Text size="sm" fw={600}>
@@ -177,6 +219,8 @@ interface ThreadProps {
   loadOlder: () => unknown;
   channels: Map<string, Channel>;
   authorName: (m: Message) => string;
+  /** Starts a new conversation from a message (not offered on the first: something must stay). */
+  onSplit?: ((messageId: string) => void) | undefined;
 }
 
 export function MessageThread(props: ThreadProps) {
@@ -207,8 +251,14 @@ export function MessageThread(props: ThreadProps) {
           {t('inbox.thread.empty')}
         </Text>
       )}
-      {props.messages.map((m) => (
-        <Bubble key={m.id} message={m} channels={props.channels} authorName={props.authorName} />
+      {props.messages.map((m, i) => (
+        <Bubble
+          key={m.id}
+          message={m}
+          channels={props.channels}
+          authorName={props.authorName}
+          onSplit={props.onSplit && i > 0 && !props.hasOlder ? () => props.onSplit!(m.id) : undefined}
+        />
       ))}
       <Box />
     </Stack>

@@ -26,6 +26,7 @@ import { ReserveModal } from './reserve-modal';
 const STATUS_COLOURS: Record<ReservationStatus, string> = {
   active: 'blue',
   confirmed: 'teal',
+  in_transit: 'cyan',
   released: 'gray',
   expired: 'orange',
   fulfilled: 'grape',

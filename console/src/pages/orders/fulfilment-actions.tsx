@@ -1,6 +1,6 @@
 /**
  * @module The buttons that move a fulfilment one step, offered only where the server's rules allow that step
- * (fulfilment.service.ts): pick → pack → ship (carrier and tracking asked in a modal); same-day out for delivery →
+ * (fulfilment.service.ts): a pickup in transit from another location is received first; pick → pack → ship (carrier and tracking asked in a modal); same-day out for delivery →
  * delivered; pickup marked ready (its new code shown once, in a modal); a POS handover. The pickup code check
  * is CollectForm: a wrong code shows the server's answer under the field.
  */
@@ -23,6 +23,7 @@ import { useOrdersT, type OrdersKey } from './orders-i18n';
 type Action = SimpleStep | 'ship' | 'ready-for-pickup';
 
 const ACTION_LABELS: Record<Action, OrdersKey> = {
+  'receive-transfer': 'orders.fulfilments.receiveTransfer',
   pick: 'orders.fulfilments.pick',
   pack: 'orders.fulfilments.pack',
   ship: 'orders.fulfilments.ship',
@@ -49,11 +50,16 @@ export function nextActions(f: Fulfilment): Action[] {
       if (f.status === 'packed') return ['out-for-delivery'];
       return f.status === 'out_for_delivery' ? ['deliver'] : [];
     case 'pickup':
+      // Pickup after transfer: the store receives the units before it can prepare the pickup.
+      if (f.status === 'in_transit') return ['receive-transfer'];
       if (f.status === 'pending') return ['ready-for-pickup', 'pick'];
       // Marking a waiting pickup ready again issues a new code (lost, or locked after wrong codes).
       return f.status === 'picked' || f.status === 'ready_for_pickup' ? ['ready-for-pickup'] : [];
     case 'handover':
       return f.status === 'pending' ? ['hand-over'] : [];
+    case 'reserve_in_store':
+      // Sold or released at the pickup desk (reserved-to-try.tsx), not stepped.
+      return [];
   }
 }
 

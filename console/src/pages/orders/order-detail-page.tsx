@@ -32,6 +32,7 @@ import { OrderStatusBadge } from './order-badges';
 import { PickupCodeHost } from './fulfilment-actions';
 import { OrderFulfilmentsPanel } from './order-fulfilments-panel';
 import { OrderPaymentsPanel } from './order-payments-panel';
+import { OrderNotificationsPanel } from './order-notifications-panel';
 import { OrderTimeline } from './order-timeline';
 import { label, useOrdersT } from './orders-i18n';
 
@@ -294,6 +295,7 @@ export function OrderDetailPage() {
             <Lines order={o} />
             <OrderFulfilmentsPanel order={o} />
             <OrderPaymentsPanel order={o} />
+            <OrderNotificationsPanel orderId={o.id} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>

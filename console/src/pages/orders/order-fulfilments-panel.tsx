@@ -40,6 +40,9 @@ export function stepsOf(f: Fulfilment): Step[] {
       ];
     case 'handover':
       return [created, { key: 'orders.fulfilments.steps.handedOver', at: f.collected_at }];
+    case 'reserve_in_store':
+      // Reserved to try: sold at the store (handed over) or released.
+      return [created, { key: 'orders.fulfilments.steps.handedOver', at: f.collected_at }];
   }
 }
 

@@ -15,6 +15,7 @@ export const ORDER_STATUS_COLOURS: Record<OrderStatus, string> = {
 };
 
 export const FULFILMENT_STATUS_COLOURS: Record<FulfilmentStatus, string> = {
+  in_transit: 'cyan',
   pending: 'orange',
   picked: 'blue',
   packed: 'indigo',
@@ -24,6 +25,7 @@ export const FULFILMENT_STATUS_COLOURS: Record<FulfilmentStatus, string> = {
   out_for_delivery: 'cyan',
   delivered: 'teal',
   handed_over: 'teal',
+  held: 'grape',
   expired: 'red',
   cancelled: 'gray',
 };

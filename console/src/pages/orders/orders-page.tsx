@@ -106,7 +106,11 @@ export function OrdersPage() {
   return (
     <>
       <OrdersNav active="list" />
-      <OrdersChart channelId={channelId ?? undefined} locationId={locationId ?? undefined} />
+      <OrdersChart
+        channelId={channelId ?? undefined}
+        locationId={locationId ?? undefined}
+        status={status ?? undefined}
+      />
       <Group mb="md" align="flex-end" wrap="wrap">
         <TextInput
           label={t('orders.list.number')}

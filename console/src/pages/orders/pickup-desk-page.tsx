@@ -1,7 +1,8 @@
 /**
  * @module The pickup desk of my store: click-and-collect orders to prepare (mark ready: a new pickup code is
  * shown once) and orders waiting to be collected, each with its hold, wrong-code count and the code field for
- * the handover — a wrong code shows the server's answer under the field. A search narrows both lists by order
+ * the handover, and pickups still on their way from another location (receive the transfer when it arrives), and
+ * reservations to try in store (sell what the customer keeps, or release) — a wrong code shows the server's answer under the field. A search narrows both lists by order
  * number or the customer's email or phone.
  */
 import { Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
@@ -20,6 +21,7 @@ import { OrderRef, useFulfilmentOrder } from './order-ref';
 import { useMyLocation } from './orders-display';
 import { useOrdersT } from './orders-i18n';
 import { OrdersNav } from './orders-nav';
+import { ReservedToTry } from './reserved-to-try';
 
 /** Wrong codes after which the server locks a pickup (fulfilment service's MAX_PICKUP_ATTEMPTS). */
 const MAX_PICKUP_ATTEMPTS = 5;
@@ -163,6 +165,16 @@ export function PickupDeskPage() {
             search={search}
             testId="desk-prepare"
           />
+          <DeskSection
+            title={t('orders.pickup.inTransit')}
+            hint={t('orders.pickup.inTransitHint')}
+            empty={t('orders.pickup.emptyInTransit')}
+            locationId={locationId}
+            statuses={['in_transit']}
+            search={search}
+            testId="desk-in-transit"
+          />
+          <ReservedToTry locationId={locationId} search={(o) => matches(o, search)} />
         </Stack>
       ) : (
         <PickLocationFirst />

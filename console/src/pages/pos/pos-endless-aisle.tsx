@@ -151,7 +151,6 @@ export function EndlessAisleModal({
                 </Text>
               </Group>
               <SalePayment
-                total={priced.pricing.grand_total}
                 sale={{
                   location_id: locationId,
                   ...(customer ? { customer_id: customer.id } : {}),

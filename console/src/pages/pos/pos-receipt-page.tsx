@@ -10,6 +10,7 @@ import { useParams } from 'react-router';
 import { useReceipt } from '../../api/pos';
 import { ErrorAlert } from '../../components/error-alert';
 import { usePosT } from './pos-i18n';
+import { PosReceiptSend } from './pos-receipt-send';
 
 const addressLine = (a: Record<string, unknown>) =>
   [a.line1, a.postal_code, a.city].filter((v) => typeof v === 'string' && v).join(', ');
@@ -53,6 +54,7 @@ export function PosReceiptPage() {
           {t('pos.receipt.print')}
         </Button>
       </Group>
+      <PosReceiptSend orderId={id} />
       <style>{'@media print { .no-print { display: none !important; } }'}</style>
       <Stack gap={2} align="center">
         <Text fw={700}>{r.store?.name ?? label('receipt')}</Text>

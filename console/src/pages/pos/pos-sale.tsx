@@ -1,17 +1,24 @@
 /**
- * @module Paying and after: the pay modal (split tender, then one sale carrying an idempotency key — the same key
- * on a retry of the same sale, so a double click or a lost answer never sells twice) and the success panel with
+ * @module Paying and after: the pay modal (the server's preview of the sale's totals, split tender, then one sale
+ * carrying that total as `expected_total` and an idempotency key — the same key on a retry of the same sale, so a
+ * double click or a lost answer never sells twice) and the success panel with
  * the receipt. Email and SMS receipts need a message sender the server does not have yet, so the till offers the
  * print view, and says whether the customer would accept a receipt by email or SMS.
  */
-import { Alert, Anchor, Button, Group, Modal, Paper, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Modal, Paper, Skeleton, Stack, Text } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { IconCircleCheck, IconPrinter } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/error-alert';
 import {
   newSaleKey,
+  posKeys,
+  repricedBy,
+  usePosPreview,
   usePosSale,
+  type CartPricing,
+  type PosPreviewInput,
   type PosSale,
   type PosSaleInput,
   type PricedCart,
@@ -23,19 +30,20 @@ import { usePosT } from './pos-i18n';
 import { tendered, TenderPanel } from './pos-tender';
 
 /**
- * Tenders for one sale and the button that rings it up. `sale` is everything but the tenders; the idempotency key
- * is kept while the associate retries the very same sale (a lost answer, a double click) and replaced when
- * anything in it changes — `version` names what the total was priced from (the cart's `updated_at`).
+ * The sale priced by the server (`POST /v1/pos/preview`: lines, discounts, tax, total, by the same step the sale
+ * runs), its tenders, and the button that rings it up with that total as `expected_total`. If a price changed in
+ * between, the sale answers 409 with the new pricing and charges nothing: the till shows the new total and the
+ * associate settles it. `sale` is everything but the tenders; the idempotency key is kept while the associate
+ * retries the very same sale (a lost answer, a double click) and replaced when anything in it changes —
+ * `version` names what the basket was priced from (the cart's `updated_at`).
  */
 export function SalePayment({
-  total,
   sale: saleInput,
   version,
   storeCredit,
   onSold,
 }: {
-  total: Money;
-  sale: Omit<PosSaleInput, 'tenders'>;
+  sale: PosPreviewInput;
   version: string;
   storeCredit: number;
   onSold: (sale: PosSale) => void;
@@ -43,11 +51,15 @@ export function SalePayment({
   const { t } = usePosT();
   const [tenders, setTenders] = useState<Tender[]>([]);
   const sale = usePosSale();
+  const preview = usePosPreview(saleInput, version);
+  const client = useQueryClient();
   const key = useRef<{ body: string; key: string } | null>(null);
-  const covered = tendered(tenders) === total.amount;
+  const total = preview.data?.grand_total;
+  const covered = total !== undefined && tendered(tenders) === total.amount;
 
   const complete = () => {
-    const input: PosSaleInput = { ...saleInput, tenders };
+    if (!total) return;
+    const input: PosSaleInput = { ...saleInput, tenders, expected_total: total };
     const body = JSON.stringify([input, version]);
     if (key.current?.body !== body) key.current = { body, key: newSaleKey() };
     sale.mutate(
@@ -58,14 +70,30 @@ export function SalePayment({
           setTenders([]);
           key.current = null;
         },
+        onError: (err) => {
+          // The price moved since the preview: show the total the sale would charge now.
+          const now = repricedBy(err);
+          if (now) client.setQueryData(posKeys.preview(JSON.stringify(saleInput), version), now);
+        },
       },
     );
   };
 
+  if (preview.isPending) return <Skeleton h={160} data-testid="pos-preview-loading" />;
+  if (preview.error)
+    return (
+      <ErrorAlert
+        error={preview.error}
+        onRetry={() => void preview.refetch()}
+        data-testid="pos-preview-error"
+      />
+    );
+  const priced = preview.data;
   return (
     <Stack data-testid="pos-pay">
+      <PreviewTotals pricing={priced} />
       <TenderPanel
-        total={total}
+        total={priced.grand_total}
         tenders={tenders}
         onChange={setTenders}
         storeCredit={storeCredit}
@@ -83,6 +111,36 @@ export function SalePayment({
         {t('pos.pay.complete')}
       </Button>
     </Stack>
+  );
+}
+
+/** The server's totals for the sale: what the customer will be charged, to the cent. */
+function PreviewTotals({ pricing }: { pricing: CartPricing }) {
+  const { t } = usePosT();
+  const row = (label: string, amount: Money, testId?: string, strong = false) => (
+    <Group justify="space-between" data-testid={testId}>
+      <Text size="sm" fw={strong ? 700 : undefined}>
+        {label}
+      </Text>
+      <Text size={strong ? 'lg' : 'sm'} fw={strong ? 700 : undefined}>
+        {formatMoney(amount)}
+      </Text>
+    </Group>
+  );
+  return (
+    <Paper withBorder radius="md" p="sm" data-testid="pos-preview">
+      <Stack gap={4}>
+        {row(t('pos.preview.subtotal'), pricing.subtotal)}
+        {pricing.discount_total.amount > 0 &&
+          row(t('pos.preview.discount'), {
+            ...pricing.discount_total,
+            amount: -pricing.discount_total.amount,
+          })}
+        {pricing.shipping_total.amount > 0 && row(t('pos.preview.shipping'), pricing.shipping_total)}
+        {row(t('pos.preview.tax'), pricing.tax_total)}
+        {row(t('pos.preview.total'), pricing.grand_total, 'pos-preview-total', true)}
+      </Stack>
+    </Paper>
   );
 }
 
@@ -107,7 +165,14 @@ export function PayModal({
   onSold,
 }: PayModalProps) {
   const { t } = usePosT();
-  const total = cart.pricing.grand_total;
+  const sale: PosPreviewInput = {
+    location_id: locationId,
+    cart_id: cart.id,
+    ...(customerId ? { customer_id: customerId } : {}),
+  };
+  // The same query SalePayment reads (one request): the title shows the server's total for the sale.
+  const preview = usePosPreview(opened ? sale : null, cart.updated_at);
+  const total = preview.data?.grand_total ?? cart.pricing.grand_total;
   return (
     <Modal
       opened={opened}
@@ -115,17 +180,7 @@ export function PayModal({
       title={t('pos.pay.title', { total: formatMoney(total) })}
       size="lg"
     >
-      <SalePayment
-        total={total}
-        sale={{
-          location_id: locationId,
-          cart_id: cart.id,
-          ...(customerId ? { customer_id: customerId } : {}),
-        }}
-        version={cart.updated_at}
-        storeCredit={storeCredit}
-        onSold={onSold}
-      />
+      <SalePayment sale={sale} version={cart.updated_at} storeCredit={storeCredit} onSold={onSold} />
     </Modal>
   );
 }

@@ -23,6 +23,7 @@ import {
 import { CheckoutDetails } from './checkout-details';
 import { CheckoutPayment, type GiftCardChoice } from './checkout-payment';
 import { PriceBreakdown } from './price-breakdown';
+import { ReserveInStore } from './reserve-in-store';
 import { ProblemAlert } from './shop-bag-page';
 import { useShop } from './shop-context';
 import { formatMoney } from './shop-format';
@@ -154,6 +155,9 @@ function Checkout({ cart }: { cart: StoreCart }) {
             </Paper>
             <Paper withBorder radius="md" p="lg">
               <CheckoutPayment token={token} onToken={setToken} giftCard={gift} onGiftCard={setGift} />
+            </Paper>
+            <Paper withBorder radius="md" p="lg">
+              <ReserveInStore cart={cart} />
             </Paper>
           </Stack>
         </Grid.Col>

@@ -43,7 +43,12 @@ const storeLabel = (l: StoreOrderLocation | null) =>
 function FulfilmentRow({ f, store }: { f: StoreOrder['fulfilments'][number]; store: string | undefined }) {
   const { t } = useShopT();
   const { locale } = useShop();
-  const Icon = f.mode === 'pickup' ? IconBuildingStore : f.mode === 'same_day' ? IconClock : IconTruck;
+  const Icon =
+    f.mode === 'pickup' || f.mode === 'reserve_in_store'
+      ? IconBuildingStore
+      : f.mode === 'same_day'
+        ? IconClock
+        : IconTruck;
   const pickupNote =
     f.mode !== 'pickup'
       ? null
@@ -97,6 +102,7 @@ function FulfilmentRow({ f, store }: { f: StoreOrder['fulfilments'][number]; sto
 }
 
 const FULFILMENT_STATUSES = [
+  'in_transit',
   'pending',
   'picked',
   'packed',
@@ -106,6 +112,7 @@ const FULFILMENT_STATUSES = [
   'out_for_delivery',
   'delivered',
   'handed_over',
+  'held',
   'expired',
   'cancelled',
 ] as const;
@@ -119,6 +126,8 @@ const tsStatus = (s: (typeof FULFILMENT_STATUSES)[number]) => ts(`shop.order.ful
 function Order({ order }: { order: StoreOrder }) {
   const { t } = useShopT();
   const { locale } = useShop();
+  // Reserved to try in store: nothing is due online, the store holds it until then.
+  const held = order.fulfilments.find((f) => f.mode === 'reserve_in_store' && f.status === 'held');
   return (
     <Stack gap="lg" data-testid="shop-order" data-status={order.status}>
       <Group justify="space-between" align="flex-end">
@@ -130,11 +139,28 @@ function Order({ order }: { order: StoreOrder }) {
             {t('shop.order.title', { number: order.display_number })}
           </Title>
         </Stack>
-        <Badge size="lg" color={STATUS_COLOUR[order.status]} data-testid="shop-order-status">
-          {t(`shop.order.status.${order.status}` as ShopKey)}
+        {/* A reservation to try is not waiting for a payment online: it waits for her visit. */}
+        <Badge
+          size="lg"
+          color={held ? 'violet' : STATUS_COLOUR[order.status]}
+          data-testid="shop-order-status"
+        >
+          {held ? t('shop.order.status.reserved') : t(`shop.order.status.${order.status}` as ShopKey)}
         </Badge>
       </Group>
-      {order.status === 'pending_payment' ? (
+      {held ? (
+        <Alert
+          color="teal"
+          variant="light"
+          icon={<IconCircleCheck size={18} />}
+          data-testid="shop-order-reserved"
+        >
+          {t('shop.order.reservedUntil', {
+            store: storeLabel(held.location),
+            until: formatWhen(held.hold_until ?? '', locale),
+          })}
+        </Alert>
+      ) : order.status === 'pending_payment' ? (
         <Alert color="yellow" variant="light" icon={<Loader size={16} />} data-testid="shop-order-waiting">
           {t('shop.order.waitingBank')}
         </Alert>

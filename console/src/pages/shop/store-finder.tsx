@@ -156,7 +156,9 @@ export function StoreFinder(props: {
                       ? t('shop.stores.inStock')
                       : store.available > 0
                         ? t('shop.stores.fewLeft', { n: store.available })
-                        : t('shop.stores.onItsWay')}
+                        : store.pickup === 'available_after_transfer'
+                          ? t('shop.stores.afterTransfer')
+                          : t('shop.stores.onItsWay')}
                   </Badge>
                 </Group>
               </Group>

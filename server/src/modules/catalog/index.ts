@@ -41,7 +41,7 @@ export {
   type PricingCustomer,
 } from './price.compute';
 export type { ComputedPrice, PriceSource } from './price.resolve';
-export { roundHalfUp, type Money } from './price.money';
+export { allocate, roundHalfUp, type Money } from './price.money';
 export { pricesRoutes } from './price.routes';
 export { createPromotionsService, type PromotionsService, type PromotionInput } from './promotion.service';
 export type { EvaluateInput, EvaluateResult } from './promotion.evaluate';

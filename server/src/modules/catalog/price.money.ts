@@ -35,14 +35,26 @@ export function roundHalfUp(numerator: number | bigint, denominator: number | bi
 
 /**
  * Splits `total` over `weights` in proportion, in whole minor units, so that the parts add up to exactly
- * `total` (largest-remainder method): each part is first rounded down, and the units left over go one each to
- * the parts with the largest remainders, ties to the earlier part. No part exceeds its weight when
- * `total <= sum(weights)`.
+ * `total` (largest-remainder method): each part is first rounded toward zero, and the units left over go one each
+ * to the parts with the largest remainders, ties to the earlier part. Deterministic (same input, same parts), exact
+ * (BigInt products, so no float rounding) and sign-symmetric (`allocate(-t, w)` is `allocate(t, w)` negated). No part
+ * exceeds its weight when `0 <= total <= sum(weights)`.
+ *
+ * This is the one cent-splitter: promotion discounts over lines (weights = line amounts), an order line's discount,
+ * tax and total over the locations it ships from (weights = quantities, `shareOut`), and a returned line's refund
+ * (weights = one per unit bought, `lineShare`) all use it.
  * @example allocate(100, [1, 1, 1]) // [34, 33, 33]
+ * @example allocate(-100, [1, 1, 1]) // [-34, -33, -33]
  */
 export function allocate(total: number, weights: readonly number[]): number[] {
+  if (!Number.isSafeInteger(total))
+    throw new RangeError(`allocate: ${total} is not a whole number of minor units`);
+  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0))
+    throw new RangeError('allocate: weights must be non-negative whole numbers');
+  if (total < 0) return allocate(-total, weights).map((p) => (p === 0 ? 0 : -p));
   const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum <= 0 || total <= 0) return weights.map(() => 0);
+  if (total === 0) return weights.map(() => 0);
+  if (sum === 0) throw new RangeError(`allocate: cannot split ${total} over weights that are all zero`);
   const big = BigInt(total);
   const bigSum = BigInt(sum);
   const parts = weights.map((w) => Number((big * BigInt(w)) / bigSum));

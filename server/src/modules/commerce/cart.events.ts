@@ -25,6 +25,12 @@ export const cartEventTypes: EventTypeDefinition[] = [
     permission: read,
   },
   {
+    type: 'cart.expired',
+    description:
+      'An anonymous cart untouched for cartExpiryDays was deleted; stock it still held was released',
+    permission: read,
+  },
+  {
     type: 'cart.resume_link_created',
     description: 'A resume link and code were made for a customer’s cart',
     permission: read,

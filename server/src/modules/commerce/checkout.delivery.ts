@@ -1,8 +1,9 @@
 /**
  * @module Where each cart line comes from, checked before anything is reserved or charged. Ship: sourcing chooses
- * (at reservation time, possibly splitting a line over locations). Pickup: the chosen store must offer pickup, sell
- * to this channel and have the units now — stock that would only arrive by transfer is not promised (the shopper
- * is told which stores have it). Same-day: a store within its same-day radius of the delivery point, with the
+ * (at reservation time, possibly splitting a line over locations). Pickup: the chosen store must offer pickup and
+ * sell to this channel; when it lacks the units now, another location of the channel that sends goods reserves them
+ * and a transfer brings them to the store (the later promise says so). Lots already on their way are not promised.
+ * When nothing can, the shopper is told which stores have it. Same-day: a store within its same-day radius of the delivery point, with the
  * units now, before its cut-off; otherwise refused with the reason. Each located line carries the
  * availability API's promise date.
  */
@@ -12,13 +13,15 @@ import type { CartLine } from './cart.repository';
 
 export interface ResolvedLine {
   line: CartLine;
-  /** Null: sourcing chooses when reserving (ship). */
+  /** Where the units are reserved. Null: sourcing chooses when reserving (ship). */
   location_id: string | null;
   promise: DeliveryPromise | null;
+  /** Pickup after transfer: the store the units travel to (they are reserved at `location_id`, the source). */
+  transfer_to?: { location_id: string; eta: number } | undefined;
 }
 
 export interface DeliveryDeps {
-  availability: Pick<AvailabilityService, 'checkAvailability'>;
+  availability: Pick<AvailabilityService, 'checkAvailability' | 'transferLeadMs'>;
   locations: Pick<LocationsService, 'retrieveLocation'>;
 }
 
@@ -63,6 +66,15 @@ export async function resolveDeliveries(
       const here = sku.locations.find((l) => l.location_id === store.id);
       if (!store.active || !store.capabilities.includes('pickup'))
         throw refuse('conflict', `${field(i)}.location_id`, `${store.name} does not offer pickup.`);
+      if (here && !fits(here) && here.pickup === 'available_after_transfer' && here.transfer_from) {
+        out.push({
+          line,
+          location_id: here.transfer_from.location_id,
+          promise: here.promise,
+          transfer_to: { location_id: store.id, eta: Date.now() + deps.availability.transferLeadMs },
+        });
+        continue;
+      }
       if (!here || !fits(here)) {
         const elsewhere = sku.locations
           .filter(fits)

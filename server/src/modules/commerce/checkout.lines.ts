@@ -1,9 +1,10 @@
 /**
  * @module From a priced cart and its reservations to order lines. Every order line names one location, so a cart
  * line that sourcing split over locations becomes one order line per location; its discount, tax and total are
- * shared out by quantity in integers (the remainder on the last piece), so the pieces add up to the priced line
+ * shared out by quantity in integers (largest remainder), so the pieces add up to the priced line
  * and the order's total is the cart's grand total to the cent.
  */
+import { allocate } from '../catalog';
 import type { LineDeliveryMode } from './order.repository';
 import type { CreateOrderLineInput } from './order.prepare';
 import type { PricedLine } from './pricing';
@@ -16,16 +17,12 @@ export interface LineReservation {
   status?: string | undefined;
 }
 
-/** Splits `amount` over `parts` (quantities) proportionally; the parts always add up to `amount`. */
-export function shareOut(amount: number, parts: number[]): number[] {
-  const whole = parts.reduce((a, b) => a + b, 0);
-  let given = 0;
-  return parts.map((q, i) => {
-    const share = i === parts.length - 1 ? amount - given : Math.floor((amount * q) / whole);
-    given += share;
-    return share;
-  });
-}
+/**
+ * Splits `amount` over `parts` (quantities) proportionally with the catalog's one cent-splitter (largest remainder);
+ * the parts always add up to `amount`.
+ * @example shareOut(100, [1, 2]) // [33, 67]
+ */
+export const shareOut = (amount: number, parts: number[]): number[] => allocate(amount, parts);
 
 /**
  * The order lines of one priced cart line held by `held` reservations.

@@ -17,6 +17,7 @@ import { ChannelId, Money } from './cart.schemas';
 import { checkoutProviders, type CheckoutService } from './checkout.service';
 import { OrderSchema } from './order.schemas';
 import { PaymentMethodSchema, PaymentSchema } from './payment.schemas';
+import type { ReserveService } from './reserve.service';
 import type { CartSigner } from './resume.keys';
 
 const Tender = strictObject({
@@ -100,6 +101,8 @@ export interface CheckoutRoutesDeps {
   carts: CartsService;
   signer: CartSigner;
   customerToken: (token: string) => Promise<Principal | null>;
+  /** Reserve and try in store (no payment online). */
+  reserve: ReserveService;
 }
 
 export function checkoutRoutes(deps: CheckoutRoutesDeps): FastifyPluginAsyncTypebox {
@@ -170,6 +173,58 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps): FastifyPluginAsyncType
               },
             }
           : r;
+      },
+    );
+
+    app.post(
+      '/store/v1/carts/:id/reserve-in-store',
+      {
+        config: { access: 'publishable' as const },
+        schema: {
+          tags: ['storefront'],
+          security: [{ bearer: [] }],
+          summary:
+            'Reserve the whole cart at one store to try there: nothing is paid online; held until hold_until',
+          params: IdParams,
+          body: strictObject({
+            location_id: Type.String({
+              minLength: 1,
+              maxLength: 64,
+              description: 'A store that has every line now, for this channel',
+            }),
+            email: CheckoutBody.email,
+            expected_total: CheckoutBody.expected_total,
+          }),
+          response: {
+            201: Type.Object({
+              order: StorePlaced.properties.order,
+              access_secret: Type.String({
+                description: 'Opens the order status page (X-Order-Secret); shown once',
+              }),
+              hold_until: IsoTime,
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        if (request.principal.kind !== 'publishable_key')
+          throw new AppError('forbidden', 'A publishable key is required.');
+        const channelId = request.principal.channelId;
+        const customerId = await shopperOf(request, request.params.id);
+        const actor = customerId
+          ? { type: 'customer' as const, id: customerId, label: 'customer' }
+          : actorOf(request.principal);
+        const r = await deps.reserve.reserveInStore(request.params.id, request.body, { channelId, actor });
+        reply.code(201);
+        return {
+          ...r,
+          order: {
+            id: r.order.id,
+            display_number: r.order.display_number,
+            status: r.order.status,
+            totals: { total: r.order.totals.total },
+          },
+        };
       },
     );
 

@@ -7,19 +7,20 @@
 import { AppError } from '../../platform/errors';
 import type { Actor } from '../../platform/auth/principal';
 import type { Db } from '../../platform/db/database';
-import { inTransaction } from '../../platform/db/transaction';
+import { inTransaction, type Trx } from '../../platform/db/transaction';
 import type { EventBus } from '../../platform/events/outbox';
-import type { ReservationsService } from '../inventory';
+import type { ReservationsService, TransfersService } from '../inventory';
 import type { Money } from '../catalog';
 import type { Cart } from './cart.repository';
 import type { ResolvedLine } from './checkout.delivery';
 import { toOrderLines, type LineReservation } from './checkout.lines';
 import { convertCart } from './checkout.repository';
 import type { Step } from './checkout.workflow';
-import type { OrderSource } from './order.repository';
+import type { LineDeliveryMode, OrderSource } from './order.repository';
 import type { OrdersService } from './order.service';
 import { releaseAll } from './order.stock';
 import type { Payment } from './payment.repository';
+import { sendPickupTransfers } from './pickup.transfer';
 import type { PaymentsService } from './payment.service';
 import { compensate, payTenders, type TenderInput } from './payment.tender';
 import type { CartPricing, Pricing } from './pricing';
@@ -35,7 +36,7 @@ export interface CheckoutState {
   email: string | null;
   resolved: ResolvedLine[];
   /** Line modes as the order stores them (POS: `handover` for lines taken at the till). */
-  modes: Map<string, 'ship' | 'pickup' | 'same_day' | 'handover'>;
+  modes: Map<string, LineDeliveryMode>;
   pricing: CartPricing;
   held: Map<string, LineReservation[]>;
   payments: Payment[];
@@ -47,6 +48,7 @@ export interface StepsDeps {
   events: EventBus;
   pricing: Pricing;
   reservations: ReservationsService;
+  transfers: TransfersService;
   payments: PaymentsService;
   orders: OrdersService;
 }
@@ -248,9 +250,13 @@ export function payStep(deps: StepsDeps, input: PayInput): Step<CheckoutState> {
 
 /**
  * Writes the order from the priced lines and their reservations, confirming the reservations, attaching the
- * payments and converting the cart in the same transaction: all of it happens, or none.
+ * payments and converting the cart in the same transaction: all of it happens, or none. `within` adds a flow's own
+ * writes to that transaction (a reservation to try in store puts its fulfilment on hold there).
  */
-export function placeStep(deps: StepsDeps): Step<CheckoutState> {
+export function placeStep(
+  deps: StepsDeps,
+  within?: (trx: Trx, order: { id: string; number: number }, s: CheckoutState) => Promise<void>,
+): Step<CheckoutState> {
   return {
     name: 'place',
     async run(s) {
@@ -260,6 +266,18 @@ export function placeStep(deps: StepsDeps): Step<CheckoutState> {
           priced.get(r.line.id)!,
           s.modes.get(r.line.id) ?? r.line.delivery_mode,
           s.held.get(r.line.id)!,
+        ).map((l) =>
+          // Pickup after transfer: the line is collected at the store, its units held at the source for now.
+          r.transfer_to
+            ? {
+                ...l,
+                delivery: {
+                  ...l.delivery,
+                  location_id: r.transfer_to.location_id,
+                  source_location_id: l.delivery.location_id,
+                },
+              }
+            : l,
         ),
       );
       const prepared = await deps.orders.prepareOrder({
@@ -286,12 +304,21 @@ export function placeStep(deps: StepsDeps): Step<CheckoutState> {
             throw err;
           });
         const placed = await deps.orders.createOrder(trx, prepared, s.actor);
+        if (s.resolved.some((r) => r.transfer_to))
+          await sendPickupTransfers(
+            trx,
+            deps,
+            { ...placed, customer_id: s.cart.customer_id, channel_id: s.channel_id },
+            s.resolved,
+            s.actor,
+          );
         await deps.payments.attachToOrder(trx, {
           cart_id: s.persisted ? s.cart.id : null,
           order_id: placed.id,
           payment_ids: paymentIds,
         });
         await deps.orders.syncPaymentState(trx, placed.id, s.actor);
+        await within?.(trx, placed, s);
         if (s.persisted && !(await convertCart(trx, s.cart.id)))
           throw new AppError('conflict', 'The cart was checked out meanwhile; this checkout was undone.', {
             errors: [{ field: 'params.id', message: 'is no longer open' }],

@@ -11,6 +11,7 @@ import type { FulfilmentRow } from './fulfilment.table';
 import type { LineDeliveryMode } from './order.repository';
 
 export const fulfilmentStatuses = [
+  'in_transit',
   'pending',
   'picked',
   'packed',
@@ -20,6 +21,8 @@ export const fulfilmentStatuses = [
   'out_for_delivery',
   'delivered',
   'handed_over',
+  /** Reserved to try in store: units held at the store until `hold_until`, nothing paid yet. */
+  'held',
   'expired',
   'cancelled',
 ] as const;
@@ -36,6 +39,9 @@ export interface Fulfilment {
   location_id: string;
   mode: LineDeliveryMode;
   status: FulfilmentStatus;
+  /** Pickup after transfer: where the units come from, and the transfer bringing them (`in_transit` until received). */
+  source_location_id: string | null;
+  transfer_id: string | null;
   carrier: string | null;
   tracking_number: string | null;
   tracking_url: string | null;
@@ -64,6 +70,8 @@ export function fulfilmentFromRow(row: Selectable<FulfilmentRow>): Fulfilment {
     location_id: row.location_id,
     mode: row.mode as LineDeliveryMode,
     status: row.status as FulfilmentStatus,
+    source_location_id: row.source_location_id ?? null,
+    transfer_id: row.transfer_id ?? null,
     carrier: row.carrier,
     tracking_number: row.tracking_number,
     tracking_url: row.tracking_url,
@@ -130,12 +138,17 @@ export async function countWrongCode(db: DbOrTrx, id: string, limit: number) {
     .executeTakeFirst();
 }
 
-/** Pickups whose hold has ended, oldest first. */
-export async function duePickupIds(db: DbOrTrx, now: number, limit: number): Promise<string[]> {
+/** Pickups (or, with `held`, reservations to try) whose hold has ended, oldest first. */
+export async function duePickupIds(
+  db: DbOrTrx,
+  now: number,
+  limit: number,
+  status: 'ready_for_pickup' | 'held' = 'ready_for_pickup',
+): Promise<string[]> {
   const rows = await db
     .selectFrom('fulfilments')
     .select('id')
-    .where('status', '=', 'ready_for_pickup')
+    .where('status', '=', status)
     .where('hold_until', '<=', now)
     .orderBy('hold_until')
     .limit(limit)

@@ -98,6 +98,23 @@ export function fulfilmentsRoutes(fulfilments: FulfilmentsService): FastifyPlugi
     );
 
     app.post(
+      '/v1/fulfilments/:id/receive-transfer',
+      {
+        config: { access: 'orders:write' },
+        preValidation: emptyBody,
+        schema: {
+          tags,
+          summary:
+            'Pickup after transfer: the store received the units (the transfer is received, they are held here)',
+          params: IdParams,
+          body: strictObject({}),
+          response: { 200: FulfilmentSchema },
+        },
+      },
+      async (request) => fulfilments.receiveTransfer(request.params.id, actorOf(request.principal)),
+    );
+
+    app.post(
       '/v1/fulfilments/:id/ready-for-pickup',
       {
         config: { access: 'orders:write' },

@@ -32,6 +32,7 @@ import { emitOrderEvent } from './order.write';
 import { MAX_PICKUP_ATTEMPTS, hashPickupCode, newPickupCode, pickupCodeMatches } from './pickup';
 
 export const fulfilmentSteps = [
+  'receive_transfer',
   'pick',
   'pack',
   'ship',
@@ -53,6 +54,14 @@ interface StepRule {
 }
 
 const rules: Record<FulfilmentStep, StepRule> = {
+  // Pickup after transfer: the store received the units (they are reserved there now); the pickup is then prepared.
+  receive_transfer: {
+    modes: ['pickup'],
+    from: ['in_transit'],
+    to: 'pending',
+    at: 'updated_at',
+    event: 'fulfilment.transfer_received',
+  },
   pick: {
     modes: ['ship', 'pickup', 'same_day'],
     from: ['pending'],
@@ -126,16 +135,22 @@ export interface ShipDetails {
 }
 
 export function createFulfilmentsService(
-  deps: Pick<CommerceDeps, 'db' | 'events' | 'reservations' | 'locations'> & {
+  deps: Pick<CommerceDeps, 'db' | 'events' | 'reservations' | 'locations' | 'transfers'> & {
     orders: OrdersService;
     pickupHoldMs: number;
-    /** Tells the customer their pickup code (notifications are wired by the lead; default: nobody). */
+    /**
+     * Tells the customer their pickup code: called with the new code before the step is written, it returns the
+     * writer that records the rendered notice in the step's own transaction (the code lives nowhere else), or
+     * null. Default: nobody is told.
+     */
     notifyPickupReady?: (info: {
       order_id: string;
       fulfilment_id: string;
       customer_id: string | null;
+      location_id: string;
       code: string;
-    }) => Promise<void>;
+      hold_until: number;
+    }) => Promise<((trx: Trx) => Promise<void>) | null>;
   },
 ) {
   const { db, events, reservations, orders } = deps;
@@ -158,8 +173,9 @@ export function createFulfilmentsService(
       throw conflict(`A ${row.mode} fulfilment has no ${step.replace(/_/g, ' ')} step.`);
     const order = (await findOrderRow(db, row.order_id))!;
     const open: OrderStatus[] = ['paid', 'fulfilling', 'partially_fulfilled'];
-    // A POS sale hands over at the till while the tender settles; everything else waits for payment.
-    if (step === 'hand_over') open.push('pending_payment');
+    // A POS sale hands over at the till while the tender settles; everything else waits for payment. Goods on
+    // their way arrive whether or not the order is paid yet.
+    if (step === 'hand_over' || step === 'receive_transfer') open.push('pending_payment');
     if (!open.includes(order.status as OrderStatus))
       throw conflict(
         `Order ${order.id} is ${order.status.replace(/_/g, ' ')}: it cannot be fulfilled now.`,
@@ -167,6 +183,13 @@ export function createFulfilmentsService(
         {
           order_status: order.status,
         },
+      );
+    if (row.status === 'in_transit' && step !== 'receive_transfer')
+      throw conflict(
+        `The units of fulfilment ${id} are still on their way to the store (transfer ${row.transfer_id}): ` +
+          'receive the transfer first.',
+        'params.id',
+        { status: row.status, transfer_id: row.transfer_id },
       );
     if (!rule.from.includes(row.status as FulfilmentStatus))
       throw conflict(
@@ -192,7 +215,7 @@ export function createFulfilmentsService(
     const now = Date.now();
     // A step at a store's counter (ready for pickup, collected, handed over) happened in that store's channel; a
     // parcel or a delivery stays in the channel the order came from.
-    const atCounter = row.mode === 'pickup' || row.mode === 'handover';
+    const atCounter = row.mode === 'pickup' || row.mode === 'handover'; // receiving a transfer too
     const storeChannel = atCounter
       ? ((await deps.locations.retrieveLocation(row.location_id).catch(() => null))?.channel_id ?? null)
       : null;
@@ -229,7 +252,7 @@ export function createFulfilmentsService(
      */
     async advance(
       id: string,
-      step: Exclude<FulfilmentStep, 'ready_for_pickup' | 'collect'>,
+      step: Exclude<FulfilmentStep, 'ready_for_pickup' | 'collect' | 'receive_transfer'>,
       actor: Actor,
       details: ShipDetails = {},
     ) {
@@ -255,6 +278,33 @@ export function createFulfilmentsService(
     },
 
     /**
+     * Pickup after transfer: the store receives the transfer bringing the units (inventory holds them here now;
+     * a transfer already received through /v1/transfers counts), and the pickup waits to be made ready.
+     * @example await fulfilments.receiveTransfer('ful_…', actor)
+     */
+    async receiveTransfer(id: string, actor: Actor): Promise<Fulfilment> {
+      const { row, order, rule } = await check(id, 'receive_transfer');
+      const transferId = row.transfer_id!;
+      const transfer = await deps.transfers.retrieveTransfer(transferId);
+      if (transfer.status === 'in_transit')
+        await deps.transfers.receiveTransfer(transferId, {}, actor).catch(async (err: unknown) => {
+          // Received meanwhile (another associate, or /v1/transfers): the units are here either way.
+          if ((await deps.transfers.retrieveTransfer(transferId)).status !== 'received') throw err;
+        });
+      return write(
+        row,
+        order,
+        rule,
+        actor,
+        {},
+        {
+          transfer_id: transferId,
+          source_location_id: row.source_location_id,
+        },
+      );
+    },
+
+    /**
      * Marks a pickup ready at the store: a new six-digit code (returned once, stored hashed), the hold starts.
      * @example const { pickup_code } = await fulfilments.readyForPickup('ful_…', actor)
      */
@@ -262,6 +312,15 @@ export function createFulfilmentsService(
       const { row, order, rule } = await check(id, 'ready_for_pickup');
       const code = newPickupCode();
       const holdUntil = Date.now() + deps.pickupHoldMs;
+      // Rendered before the transaction (it reads other services), recorded inside it.
+      const notice = await deps.notifyPickupReady?.({
+        order_id: order.id,
+        fulfilment_id: id,
+        customer_id: order.customer_id,
+        location_id: row.location_id,
+        code,
+        hold_until: holdUntil,
+      });
       const fulfilment = await write(
         row,
         order,
@@ -269,13 +328,8 @@ export function createFulfilmentsService(
         actor,
         { pickup_code_hash: hashPickupCode(id, code), pickup_attempts: 0, hold_until: holdUntil },
         { hold_until: new Date(holdUntil).toISOString() },
+        notice ?? undefined,
       );
-      await deps.notifyPickupReady?.({
-        order_id: order.id,
-        fulfilment_id: id,
-        customer_id: order.customer_id,
-        code,
-      });
       return { fulfilment, pickup_code: code };
     },
 

@@ -6,6 +6,10 @@ export interface FulfilmentRow {
   location_id: string;
   mode: string;
   status: string;
+  /** Pickup after transfer: the location the units come from; null when they are here. */
+  source_location_id?: string | null;
+  /** Pickup after transfer: the inventory transfer bringing them (set when the order is placed). */
+  transfer_id?: string | null;
   carrier: string | null;
   tracking_number: string | null;
   tracking_url: string | null;

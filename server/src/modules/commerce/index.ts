@@ -14,6 +14,8 @@ import { orderEventTypes } from './order.events';
 import { orderPrivacyHandler } from './order.privacy';
 import type { ReturnTables } from './return.table';
 import * as returns0660 from './migrations/2026-11-22-0660-returns';
+import * as cartExpiry0300 from './migrations/2026-11-23-0300-cart-expiry';
+import * as pickupTransfer0200 from './migrations/2026-11-23-0200-pickup-transfer';
 import { returnEventTypes, returnNoCustomerData, returnPrivacyHandler } from './return.privacy';
 import type { PaymentTables } from './payment.table';
 import * as payments0620 from './migrations/2026-11-22-0620-payments';
@@ -21,6 +23,10 @@ import * as refundKeys0625 from './migrations/2026-11-22-0625-refund-keys';
 import { paymentEventTypes, paymentNoCustomerData } from './payment.events';
 import { paymentsPrivacyHandler } from './payment.privacy';
 import { checkoutEventTypes } from './checkout.events';
+import type { NotificationTables } from './notification.table';
+import * as notifications0100 from './migrations/2026-11-23-0100-notifications';
+import { notificationEventTypes } from './notification.service';
+import { notificationPrivacyHandler } from './notification.privacy';
 
 export { createCommerce, commerceRoutes, type Commerce, type CommerceDeps } from './commerce';
 export type { Cart, CartLine, CartAddress, LineDeliveryMode } from './cart.repository';
@@ -39,9 +45,12 @@ export type { Fulfilment, FulfilmentStatus } from './fulfilment.repository';
 export type { ReturnsService } from './return.module';
 export type { CheckoutService, CheckoutInput, CheckoutResult } from './checkout.service';
 export type { Return, ReturnLine, ReturnPolicy, ReturnStatus } from './return.repository';
+export type { NotificationsService } from './notification.service';
+export type { Notification, NotificationStatus } from './notification.repository';
 
 /** Every table the commerce module owns (each entity's `x.table.ts` adds its own). */
-export interface CommerceTables extends CartTables, TaxTables, PaymentTables, OrderTables, ReturnTables {}
+export interface CommerceTables
+  extends CartTables, TaxTables, PaymentTables, OrderTables, ReturnTables, NotificationTables {}
 
 export const commerceMigrations: NamedMigrations = {
   '2026-11-22-0600-carts': carts0600,
@@ -50,6 +59,9 @@ export const commerceMigrations: NamedMigrations = {
   '2026-11-22-0625-refund-keys': refundKeys0625,
   '2026-11-22-0640-orders': orders0640,
   '2026-11-22-0660-returns': returns0660,
+  '2026-11-23-0100-notifications': notifications0100,
+  '2026-11-23-0200-pickup-transfer': pickupTransfer0200,
+  '2026-11-23-0300-cart-expiry': cartExpiry0300,
 };
 
 export const commerceEventTypes: EventTypeDefinition[] = [
@@ -58,6 +70,7 @@ export const commerceEventTypes: EventTypeDefinition[] = [
   ...orderEventTypes,
   ...returnEventTypes,
   ...checkoutEventTypes,
+  ...notificationEventTypes,
 ];
 
 /** Commerce tables that hold no customer data, with the reason (the privacy test reads this). */
@@ -75,4 +88,5 @@ export const commercePrivacyHandlers: PrivacyHandler[] = [
   paymentsPrivacyHandler,
   orderPrivacyHandler,
   returnPrivacyHandler,
+  notificationPrivacyHandler,
 ];

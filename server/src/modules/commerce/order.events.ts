@@ -22,6 +22,17 @@ export const orderEventTypes: EventTypeDefinition[] = [
     description: 'Lines of an order to leave one location by one mode',
     permission: read,
   },
+  {
+    type: 'fulfilment.in_transit',
+    description:
+      'A pickup at a store that lacks the units: they travel from data.source_location_id by data.transfer_id',
+    permission: read,
+  },
+  {
+    type: 'fulfilment.transfer_received',
+    description: "The store received a pickup's transfer: its units are held there, it can be made ready",
+    permission: read,
+  },
   { type: 'fulfilment.picked', description: 'A fulfilment was picked from the shelves', permission: read },
   { type: 'fulfilment.packed', description: 'A fulfilment was packed', permission: read },
   {

@@ -18,7 +18,10 @@ export interface CreateOrderLineInput {
   tax?: number | undefined;
   /** Default unit price × quantity − discount + tax (tax-exclusive pricing); give it for tax-inclusive prices. */
   total?: number | undefined;
-  delivery: { mode: LineDeliveryMode; location_id: string };
+  /**
+   * `source_location_id`: pickup after transfer — the units are reserved there and travel to `location_id`.
+   */
+  delivery: { mode: LineDeliveryMode; location_id: string; source_location_id?: string | undefined };
   /** Inventory reservations already holding this line's units (checkout); none: the order reserves them. */
   reservation_ids?: string[] | undefined;
 }
@@ -54,6 +57,8 @@ export interface PreparedLine {
   total: number;
   mode: LineDeliveryMode;
   location_id: string;
+  /** Pickup after transfer: where the units are reserved until they travel to `location_id`. */
+  source_location_id: string | null;
   reservation_ids: string[];
 }
 
@@ -145,6 +150,7 @@ export async function prepareLines(
       total,
       mode: line.delivery.mode,
       location_id: line.delivery.location_id,
+      source_location_id: line.delivery.source_location_id ?? null,
       reservation_ids: reservationIds,
     });
   }
@@ -169,7 +175,8 @@ async function checkReservations(
     const r = await deps.reservations.retrieveReservation(id).catch(() => null);
     const field = `${at}.reservation_ids.${n}`;
     if (!r) return [{ field, message: 'is not a known reservation' }];
-    if (r.channel_id !== channelId || r.sku !== line.sku || r.location_id !== line.delivery.location_id)
+    const heldAt = line.delivery.source_location_id ?? line.delivery.location_id;
+    if (r.channel_id !== channelId || r.sku !== line.sku || r.location_id !== heldAt)
       return [{ field, message: "is not for this line's channel, SKU and location" }];
     if (r.status !== 'active' && r.status !== 'confirmed')
       return [{ field, message: `is ${r.status}: its units are no longer held` }];

@@ -21,9 +21,14 @@ export const orderStatuses = [
 ] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
-/** ship, pickup in store, same-day delivery from a store, or handed over at the till at once (POS). */
-export const lineDeliveryModes = ['ship', 'pickup', 'same_day', 'handover'] as const;
+/**
+ * ship, pickup in store, same-day delivery from a store, handed over at the till at once (POS), or reserved to try
+ * in store (nothing paid online: the customer pays at the store for what they keep; see reserve.service.ts).
+ */
+export const lineDeliveryModes = ['ship', 'pickup', 'same_day', 'handover', 'reserve_in_store'] as const;
 export type LineDeliveryMode = (typeof lineDeliveryModes)[number];
+/** The modes an order's lines may be created or edited with: a reservation to try comes only from its own flow. */
+export const orderedDeliveryModes = ['ship', 'pickup', 'same_day', 'handover'] as const;
 
 /**
  * When the order counts as paid: `immediate` once captured payments cover the total; `on_fulfilment` once

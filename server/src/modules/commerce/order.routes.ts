@@ -11,6 +11,7 @@ import {
   CreateOrderBody,
   OrderLineInput,
   OrderSchema,
+  OrderStatsSchema,
   OrderSummarySchema,
   StoreOrderSchema,
 } from './order.schemas';
@@ -105,6 +106,44 @@ export function ordersRoutes(
         },
       },
       async (request) => orders.listOrders(request.query),
+    );
+
+    app.get(
+      '/v1/orders/stats',
+      {
+        config: { access: 'orders:read' },
+        schema: {
+          tags,
+          summary:
+            'Orders per calendar day of a time zone: count, revenue per currency, orders per channel (for charts)',
+          querystring: strictObject({
+            tz: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 64,
+                description: 'IANA time zone of the days; default UTC',
+              }),
+            ),
+            from: Type.Optional(
+              Type.String({
+                format: 'date',
+                description: 'First local day (inclusive); default 13 days before to',
+              }),
+            ),
+            to: Type.Optional(
+              Type.String({ format: 'date', description: 'Last local day (inclusive); default today in tz' }),
+            ),
+            channel_id: Type.Optional(Type.String({ maxLength: 64 })),
+            location_id: Type.Optional(Type.String({ maxLength: 64 })),
+            status: Type.Optional(Type.Enum(orderStatuses, { description: 'Only this status' })),
+            include_cancelled: Type.Optional(
+              Type.Boolean({ description: 'Without status: count cancelled orders too (default false)' }),
+            ),
+          }),
+          response: { 200: OrderStatsSchema },
+        },
+      },
+      async (request) => orders.orderStats(request.query),
     );
 
     app.get(

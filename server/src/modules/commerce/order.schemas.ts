@@ -2,7 +2,13 @@
 import { Type } from 'typebox';
 import { IsoTime, Nullable, strictObject } from '../../platform/http/schemas';
 import { fulfilmentStatuses } from './fulfilment.repository';
-import { capturePolicies, lineDeliveryModes, orderSources, orderStatuses } from './order.repository';
+import {
+  capturePolicies,
+  lineDeliveryModes,
+  orderedDeliveryModes,
+  orderSources,
+  orderStatuses,
+} from './order.repository';
 
 const MoneySchema = Type.Object({ amount: Type.Integer(), currency: Type.String() }, { title: 'Money' });
 const Amount = Type.Integer({ minimum: 0, description: 'Minor units of the order currency' });
@@ -21,7 +27,7 @@ export const OrderLineInput = strictObject({
   discount: Type.Optional(Amount),
   tax: Type.Optional(Amount),
   total: Type.Optional(Amount),
-  delivery: strictObject({ mode: Type.Enum(lineDeliveryModes), location_id: Id }),
+  delivery: strictObject({ mode: Type.Enum(orderedDeliveryModes), location_id: Id }),
   reservation_ids: Type.Optional(Type.Array(Id, { maxItems: 8 })),
 });
 
@@ -62,6 +68,10 @@ export const FulfilmentSchema = Type.Object(
     location_id: Type.String(),
     mode: Type.Enum(lineDeliveryModes),
     status: Type.Enum(fulfilmentStatuses),
+    source_location_id: Nullable(
+      Type.String({ description: 'Pickup after transfer: the location the units come from' }),
+    ),
+    transfer_id: Nullable(Type.String({ description: 'Pickup after transfer: the transfer bringing them' })),
     carrier: Nullable(Type.String()),
     tracking_number: Nullable(Type.String()),
     tracking_url: Nullable(Type.String()),
@@ -192,4 +202,23 @@ export const StoreOrderSchema = Type.Object(
     ),
   },
   { title: 'StoreOrder' },
+);
+
+/** `GET /v1/orders/stats`: every local day of the range, zeros included. */
+export const OrderStatsSchema = Type.Object(
+  {
+    tz: Type.String(),
+    from: Type.String({ format: 'date' }),
+    to: Type.String({ format: 'date' }),
+    days: Type.Array(
+      Type.Object({
+        date: Type.String({ format: 'date' }),
+        orders: Type.Integer(),
+        revenue: Type.Array(MoneySchema, { description: 'Sum of order totals, one entry per currency' }),
+        channels: Type.Array(Type.Object({ channel_id: Type.String(), orders: Type.Integer() })),
+      }),
+    ),
+    totals: Type.Object({ orders: Type.Integer(), revenue: Type.Array(MoneySchema) }),
+  },
+  { title: 'OrderStats' },
 );

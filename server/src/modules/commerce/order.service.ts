@@ -28,6 +28,7 @@ import {
   type OrderFilter,
   type OrderLine,
 } from './order.repository';
+import { orderStats, type OrderStats, type OrderStatsQuery } from './order.stats';
 import { coverageMoves, followFulfilments } from './order.status';
 import { confirmAll, fulfilAll, releaseAll, reserveMissing } from './order.stock';
 import { createOrder, emitOrderEvent } from './order.write';
@@ -202,6 +203,8 @@ export function createOrdersService(deps: OrdersDeps) {
     retrieveOrder: (id: string) => retrieveOrder(id),
 
     listOrders: (filter: OrderFilter): Promise<Page<Order>> => listOrderRows(db, filter),
+    /** Orders per local day of a time zone: count, revenue per currency, orders per channel (order.stats.ts). */
+    orderStats: (query: OrderStatsQuery): Promise<OrderStats> => orderStats(db, query),
 
     /**
      * The order status page: the customer's own order (customer token) or anyone holding the order's secret.

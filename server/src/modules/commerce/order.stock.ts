@@ -91,7 +91,8 @@ export async function releaseAll(
 ): Promise<void> {
   for (const id of ids) {
     const r = await reservations.retrieveReservation(id).catch(() => null);
-    if (r && (r.status === 'active' || r.status === 'confirmed'))
+    // In transit too: released on its way, its units arrive at the store free for sale.
+    if (r && (r.status === 'active' || r.status === 'confirmed' || r.status === 'in_transit'))
       await reservations.release(id, actor, reason).catch((err: unknown) => {
         // Lost a race with the expiry job or another release: the units are free either way.
         if (!(err instanceof AppError && err.code === 'conflict')) throw err;

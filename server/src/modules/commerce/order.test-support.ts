@@ -74,7 +74,7 @@ export interface OrderBody {
   status: string;
   customer_id: string | null;
   totals: { total: { amount: number; currency: string } };
-  lines: Array<{ sku: string; reservation_ids: string[]; fulfilment_id: string }>;
+  lines: Array<{ id: string; sku: string; reservation_ids: string[]; fulfilment_id: string }>;
   fulfilments: Array<{ id: string; mode: string; status: string; location_id: string }>;
 }
 

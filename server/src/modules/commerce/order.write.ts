@@ -53,10 +53,21 @@ export async function writeLines(
   actor: Actor,
   now: number,
 ): Promise<string[]> {
-  const groups = new Map<string, { id: string; mode: string; location_id: string }>();
+  // Units travelling from another location to a pickup store make a fulfilment of their own (in transit first).
+  const keyOf = (l: PreparedLine) => `${l.location_id}\u0000${l.mode}\u0000${l.source_location_id ?? ''}`;
+  const groups = new Map<
+    string,
+    { id: string; mode: string; location_id: string; source_location_id: string | null }
+  >();
   for (const l of lines) {
-    const key = `${l.location_id}\u0000${l.mode}`;
-    if (!groups.has(key)) groups.set(key, { id: newId('ful'), mode: l.mode, location_id: l.location_id });
+    const key = keyOf(l);
+    if (!groups.has(key))
+      groups.set(key, {
+        id: newId('ful'),
+        mode: l.mode,
+        location_id: l.location_id,
+        source_location_id: l.source_location_id ?? null,
+      });
   }
   const rows: Array<Insertable<OrderLineRow>> = lines.map((l, position) => ({
     id: newId('oli'),
@@ -73,7 +84,7 @@ export async function writeLines(
     delivery_mode: l.mode,
     location_id: l.location_id,
     reservation_ids: encodeJson(l.reservation_ids),
-    fulfilment_id: groups.get(`${l.location_id}\u0000${l.mode}`)!.id,
+    fulfilment_id: groups.get(keyOf(l))!.id,
     created_at: now,
   }));
   await trx.insertInto('order_lines').values(rows).execute();
@@ -82,7 +93,8 @@ export async function writeLines(
     order_id: order.id,
     location_id: g.location_id,
     mode: g.mode,
-    status: 'pending',
+    status: g.source_location_id ? 'in_transit' : 'pending',
+    source_location_id: g.source_location_id,
     pickup_attempts: 0,
     created_at: now,
     updated_at: now,
@@ -95,7 +107,12 @@ export async function writeLines(
       'fulfilment.created',
       order,
       actor,
-      { fulfilment_id: f.id, location_id: f.location_id, mode: f.mode },
+      {
+        fulfilment_id: f.id,
+        location_id: f.location_id,
+        mode: f.mode,
+        ...(f.source_location_id ? { source_location_id: f.source_location_id } : {}),
+      },
       { type: 'order', id: order.id },
     );
   return fulfilments.map((f) => f.id);

@@ -1,13 +1,15 @@
 /**
- * @module POS routes: `POST /v1/pos/sales` (pos:use; an Idempotency-Key is required, so a retried sale is the same
- * sale) and `GET /v1/orders/:id/receipt` (a printable receipt in the customer's locale).
+ * @module POS routes: `POST /v1/pos/preview` (pos:use; the exact totals a sale would charge, nothing held),
+ * `POST /v1/pos/sales` (pos:use; an Idempotency-Key is required, so a retried sale is the same sale; `expected_total`
+ * from the preview guards against a price changed meanwhile) and `GET /v1/orders/:id/receipt` (a printable receipt
+ * in the customer's locale).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../platform/auth/principal';
 import { AppError } from '../../platform/errors';
 import { IdParams, IsoTime, Nullable, strictObject } from '../../platform/http/schemas';
-import { AddressSchema, Money } from './cart.schemas';
+import { AddressSchema, Money, PricingSchema } from './cart.schemas';
 import { OrderSchema, Sku } from './order.schemas';
 import { PaymentMethodSchema } from './payment.schemas';
 import { receiptOf, type ReceiptDeps } from './pos.receipt';
@@ -16,7 +18,8 @@ import type { PosService } from './pos.service';
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = Type.Object({ amount: Type.Integer(), currency: Type.String(), text: Type.String() });
 
-const SaleBody = strictObject({
+/** The sale as the till builds it, without its tenders: what `/v1/pos/preview` prices. */
+const SaleFields = {
   location_id: Id,
   customer_id: Type.Optional(Id),
   cart_id: Type.Optional(
@@ -37,6 +40,21 @@ const SaleBody = strictObject({
     ),
   ),
   shipping_address: Type.Optional(AddressSchema),
+};
+
+const PreviewBody = strictObject(SaleFields);
+
+const SaleBody = strictObject({
+  ...SaleFields,
+  expected_total: Type.Optional(
+    strictObject(
+      { amount: Type.Integer({ minimum: 0 }), currency: Type.String({ pattern: '^[A-Z]{3}$' }) },
+      {
+        description:
+          "The preview's grand_total the till showed: another total now → 409 checkout_price_changed with `pricing`, nothing charged or held",
+      },
+    ),
+  ),
   tenders: Type.Array(
     strictObject({
       provider: Type.String({
@@ -112,6 +130,21 @@ export function posRoutes(deps: { pos: PosService } & ReceiptDeps): FastifyPlugi
         const sale = await deps.pos.createSale(request.body, actorOf(request.principal));
         return reply.code(201).send(sale);
       },
+    );
+
+    app.post(
+      '/v1/pos/preview',
+      {
+        config: { access: 'pos:use' as const },
+        schema: {
+          tags: ['pos'],
+          summary:
+            'Price a sale as the till would ring it up (lines, discounts, tax, total); nothing is held or charged',
+          body: PreviewBody,
+          response: { 200: PricingSchema },
+        },
+      },
+      async (request) => deps.pos.previewSale(request.body),
     );
 
     app.get(

@@ -3,7 +3,8 @@
  * store's channel with split tender, through checkout's own steps — price, reserve, pay, place — so a failed tender
  * gives back the others and releases the stock. Lines taken at the till are handed over at once (a `sale` movement
  * leaves the ledger); "endless aisle" lines ship from wherever sourcing finds the units. The route requires an
- * Idempotency-Key, so a retried sale never doubles.
+ * Idempotency-Key, so a retried sale never doubles. `previewSale` prices the same sale with the same step before
+ * any tender, and the sale's `expected_total` refuses a total that moved in between (409, nothing held or charged).
  */
 import type { Actor } from '../../platform/auth/principal';
 import { AppError, type FieldError } from '../../platform/errors';
@@ -13,6 +14,7 @@ import type { CustomersService } from '../customers';
 import type { LocationsService } from '../inventory';
 import type { Cart, CartAddress, CartLine } from './cart.repository';
 import type { CartsService } from './cart.service';
+import type { CartPricing } from './pricing';
 import type { ResolvedLine } from './checkout.delivery';
 import {
   payStep,
@@ -43,7 +45,12 @@ export interface PosSaleInput {
   /** Required for endless-aisle lines. */
   shipping_address?: CartAddress | undefined;
   tenders: CheckoutTender[];
+  /** The total the till showed (from `previewSale`); another total now → 409 checkout_price_changed, nothing taken. */
+  expected_total?: { amount: number; currency: string } | undefined;
 }
+
+/** What `previewSale` needs: the sale without its tenders. */
+export type PosPreviewInput = Omit<PosSaleInput, 'tenders' | 'expected_total'>;
 
 export interface PosSale {
   order: OrderDetail;
@@ -66,7 +73,12 @@ const invalid = (errors: FieldError[]) =>
 
 export function createPosService(deps: PosDeps) {
   /** The sale as a cart only this request sees (priced by the same priceCart), or the customer's own cart. */
-  async function saleCart(input: PosSaleInput, channelId: string, checkoutId: string, errors: FieldError[]) {
+  async function saleCart(
+    input: PosPreviewInput,
+    channelId: string,
+    checkoutId: string,
+    errors: FieldError[],
+  ) {
     const now = new Date().toISOString();
     if (input.cart_id) {
       const cart = await deps.carts.retrieveCart(input.cart_id).catch(() => null);
@@ -136,6 +148,37 @@ export function createPosService(deps: PosDeps) {
   }
 
   /**
+   * Checks the store, the customer and the lines, and builds the sale's cart; `errors` may already hold the
+   * tenders' field errors, and every error found is thrown together.
+   */
+  async function prepareSale(input: PosPreviewInput, errors: FieldError[]) {
+    const store = await deps.locations.retrieveLocation(input.location_id).catch(() => null);
+    if (!store?.active) errors.push({ field: 'body.location_id', message: 'is not a known active location' });
+    else if (!store.channel_id)
+      errors.push({ field: 'body.location_id', message: 'has no store channel to sell through' });
+    if (input.customer_id && !(await deps.customers.retrieveCustomer(input.customer_id).catch(() => null)))
+      errors.push({ field: 'body.customer_id', message: 'is not a known customer' });
+    const checkoutId = newId('chk');
+    const channelId = store?.channel_id ?? '';
+    const sale = errors.length === 0 ? await saleCart(input, channelId, checkoutId, errors) : null;
+    if (errors.length > 0 || !sale) throw invalid(errors);
+    if (input.customer_id && !sale.cart.customer_id)
+      sale.cart = { ...sale.cart, customer_id: input.customer_id };
+    return { sale, channelId, checkoutId };
+  }
+
+  /**
+   * What the sale would charge now — lines, discounts, tax, total — priced by the same priceCart step the sale
+   * runs, so a sale sent with this `grand_total` as `expected_total` charges exactly it (or answers 409 with the
+   * new pricing when a price changed in between). Nothing is held or written.
+   * @example (await pos.previewSale({ location_id: 'loc_…', lines: [{ sku: 'TEE-M', quantity: 2 }] })).grand_total
+   */
+  async function previewSale(input: PosPreviewInput): Promise<CartPricing> {
+    const { sale, channelId } = await prepareSale(input, []);
+    return deps.pricing.priceCart(sale.cart, { channelId });
+  }
+
+  /**
    * Rings up a sale at a store.
    * @example await pos.createSale({ location_id: 'loc_…', lines: [{ sku: 'TEE-M', quantity: 1 }],
    *   tenders: [{ provider: 'cash', amount: 2000, method: { tendered: 5000 } }] }, actor)
@@ -149,18 +192,7 @@ export function createPosService(deps: PosDeps) {
           message: `must be one of ${posProviders.join(', ')}`,
         });
     });
-    const store = await deps.locations.retrieveLocation(input.location_id).catch(() => null);
-    if (!store?.active) errors.push({ field: 'body.location_id', message: 'is not a known active location' });
-    else if (!store.channel_id)
-      errors.push({ field: 'body.location_id', message: 'has no store channel to sell through' });
-    if (input.customer_id && !(await deps.customers.retrieveCustomer(input.customer_id).catch(() => null)))
-      errors.push({ field: 'body.customer_id', message: 'is not a known customer' });
-    const checkoutId = newId('chk');
-    const channelId = store?.channel_id ?? '';
-    const sale = errors.length === 0 ? await saleCart(input, channelId, checkoutId, errors) : null;
-    if (errors.length > 0 || !sale) throw invalid(errors);
-    if (input.customer_id && !sale.cart.customer_id)
-      sale.cart = { ...sale.cart, customer_id: input.customer_id };
+    const { sale, channelId, checkoutId } = await prepareSale(input, errors);
 
     const locate: Step<CheckoutState> = {
       name: 'locate',
@@ -176,7 +208,7 @@ export function createPosService(deps: PosDeps) {
     const outcome = await runWorkflow<CheckoutState>(
       [
         locate,
-        priceStep(deps, undefined),
+        priceStep(deps, input.expected_total),
         reserveStep(deps, async () => undefined),
         payStep(deps, { tenders: input.tenders }),
         placeStep(deps),
@@ -216,7 +248,7 @@ export function createPosService(deps: PosDeps) {
     };
   }
 
-  return { createSale };
+  return { createSale, previewSale };
 }
 
 export type PosService = ReturnType<typeof createPosService>;

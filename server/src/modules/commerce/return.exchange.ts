@@ -4,17 +4,27 @@
  * returned lines, carried as store credit (credited, then spent by a store_credit tender, so the ledger shows
  * both), plus what the customer adds through other tenders when the new item costs more. When it costs less, the
  * difference stays on the return and is refunded like any return (original payment or store credit).
+ *
+ * The new items are priced by `priceCart`, as every channel prices a cart: in the channel of the store doing the
+ * exchange (where the return was received, else where the replacement is handed over; a warehouse has none, so
+ * then the order's channel), for the customer (their price lists and automatic promotions). Lines handed over are
+ * priced as a pickup at that store (its tax); lines sent by post as goods only — an exchange ships free. A client
+ * may still send `unit_price`, but only to confirm what it showed: a different amount is refused naming the line.
  */
 import { sql } from 'kysely';
+import type { CatalogService } from '../catalog';
 import { AppError } from '../../platform/errors';
 import type { Actor } from '../../platform/auth/principal';
 import { encodeBool } from '../../platform/db/codecs';
 import type { Db } from '../../platform/db/database';
 import { inTransaction } from '../../platform/db/transaction';
+import { newId } from '../../platform/ids';
+import type { Cart, CartLine } from './cart.repository';
 import type { OrdersService } from './order.service';
 import type { LineDeliveryMode } from './order.repository';
 import type { PaymentsService } from './payment.service';
 import { payTenders, type TenderInput } from './payment.tender';
+import type { Pricing } from './pricing';
 import type { StoreCreditService } from './store-credit.service';
 import type { ReturnDetail, ReturnsCore } from './return.service';
 
@@ -24,8 +34,8 @@ export interface ExchangeInput {
     sku: string;
     /** Default: the returned quantity. */
     quantity?: number | undefined;
-    /** Minor units, as the associate prices it (orders take caller-priced lines). */
-    unit_price: number;
+    /** Optional: what the till showed, in minor units; refused when it is not the price priceCart gives now. */
+    unit_price?: number | undefined;
     delivery: { mode: LineDeliveryMode; location_id: string };
   }>;
   /** What the customer pays on top when the replacement costs more than the returned lines. */
@@ -38,15 +48,94 @@ export function createReturnExchanges(deps: {
   orders: OrdersService;
   payments: PaymentsService;
   storeCredit: StoreCreditService;
+  pricing: Pricing;
+  catalog: CatalogService;
 }) {
   const { db, core, orders } = deps;
   const refused = (message: string, field: string) =>
     new AppError('unprocessable', message, { errors: [{ field, message }] });
 
+  /**
+   * The replacement lines priced by priceCart in `channelId` for the customer, in the cart's line order. A SKU
+   * without a price there, a currency other than the return's, or a client `unit_price` that disagrees → 422
+   * naming the line's field; nothing is written before this.
+   */
+  async function priceLines(
+    channelId: string,
+    customerId: string,
+    currency: string,
+    lines: Array<ExchangeInput['lines'][number] & { line: { quantity: number } }>,
+  ) {
+    const variants = new Map(
+      (await deps.catalog.variants.retrieveVariantsBySku(lines.map((l) => l.sku))).map((v) => [v.sku, v]),
+    );
+    const now = new Date().toISOString();
+    const cartId = newId('exc');
+    const cartLines: CartLine[] = lines.map((l, i) => {
+      const variant = variants.get(l.sku);
+      if (!variant) throw refused('Not a known SKU.', `body.lines.${i}.sku`);
+      const counter = l.delivery.mode === 'handover' || l.delivery.mode === 'pickup';
+      return {
+        id: `${cartId}-${i}`,
+        variant_id: variant.id,
+        sku: variant.sku,
+        quantity: l.quantity ?? l.line.quantity,
+        // Handed over at a store: priced as a pickup there (its tax); sent: goods only (an exchange ships free).
+        delivery_mode: counter ? 'pickup' : 'ship',
+        location_id: counter ? l.delivery.location_id : null,
+        created_at: now,
+        updated_at: now,
+      };
+    });
+    // A cart only this exchange sees: never stored, priced exactly as any channel prices a cart.
+    const cart: Cart = {
+      id: cartId,
+      status: 'open',
+      currency,
+      channel_id: channelId,
+      last_channel_id: channelId,
+      channel_ids: [channelId],
+      customer_id: customerId,
+      anonymous_id: null,
+      email: null,
+      shipping_address: null,
+      shipping_method: 'standard',
+      promotion_codes: [],
+      merged_into: null,
+      lines: cartLines,
+      created_at: now,
+      updated_at: now,
+    };
+    const pricing = await deps.pricing.priceCart(cart, { channelId }).catch((err: unknown) => {
+      // A pickup line's store is read for its tax address: an unknown one is the client's mistake.
+      if (err instanceof AppError && err.code === 'not_found') {
+        const i = cartLines.findIndex((l) => l.location_id !== null);
+        throw refused('Not a known location.', `body.lines.${Math.max(i, 0)}.delivery.location_id`);
+      }
+      throw err;
+    });
+    if (pricing.currency !== currency)
+      throw refused(
+        `This store sells in ${pricing.currency}; the return is in ${currency}.`,
+        'body.lines.0.delivery.location_id',
+      );
+    return cartLines.map((cl, i) => {
+      const p = pricing.lines.find((x) => x.id === cl.id);
+      if (!p) throw refused(`${cl.sku} has no price in ${currency} in this channel.`, `body.lines.${i}.sku`);
+      const sent = lines[i]!.unit_price;
+      if (sent !== undefined && sent !== p.unit_price.amount)
+        throw refused(
+          `${cl.sku} costs ${p.unit_price.amount} here now, not ${sent}.`,
+          `body.lines.${i}.unit_price`,
+        );
+      return p;
+    });
+  }
+
   return {
     /**
      * Exchanges lines of an open return for new items; answers the return with `exchange_order_id`.
-     * @example await exchanges.exchangeReturn('ret_…', { lines: [{ return_line_id, sku: 'TEE-L', unit_price: 1999, delivery: { mode: 'handover', location_id } }] }, actor)
+     * @example await exchanges.exchangeReturn('ret_…', { lines: [{ return_line_id, sku: 'TEE-L', delivery: { mode: 'handover', location_id } }] }, actor)
      */
     async exchangeReturn(id: string, input: ExchangeInput, actor: Actor): Promise<ReturnDetail> {
       const ret = await core.retrieveReturn(id);
@@ -67,16 +156,25 @@ export function createReturnExchanges(deps: {
         return { ...l, line };
       });
       const credit = lines.reduce((n, l) => n + l.line.amount.amount, 0);
+      const counter = lines.find((l) => l.delivery.mode === 'handover' || l.delivery.mode === 'pickup');
+      const channelId =
+        (await core.channelAt(ret.location_id)) ??
+        (await core.channelAt(counter?.delivery.location_id)) ??
+        ret.channel_id;
+      const priced = await priceLines(channelId, ret.customer_id, ret.refund_total.currency, lines);
       const orderInput = {
-        channel_id: ret.channel_id,
+        channel_id: channelId,
         customer_id: ret.customer_id,
         // At the counter the replacement is a sale; sent by post it is an order taken by staff.
-        source: lines.some((l) => l.delivery.mode === 'handover') ? ('pos' as const) : ('phone' as const),
+        source: counter ? ('pos' as const) : ('phone' as const),
         currency: ret.refund_total.currency,
-        lines: lines.map((l) => ({
+        lines: lines.map((l, i) => ({
           sku: l.sku,
           quantity: l.quantity ?? l.line.quantity,
-          unit_price: l.unit_price,
+          unit_price: priced[i]!.unit_price.amount,
+          discount: priced[i]!.discount.amount,
+          tax: priced[i]!.tax.amount,
+          total: priced[i]!.total.amount,
           delivery: l.delivery,
         })),
       };
@@ -158,7 +256,7 @@ export function createReturnExchanges(deps: {
           await payTenders(
             deps.payments,
             {
-              channel_id: ret.channel_id,
+              channel_id: channelId,
               order_id: orderId,
               customer_id: customer,
               amount_due: { amount: total, currency },
@@ -198,13 +296,21 @@ export function createReturnExchanges(deps: {
           .where('id', '=', id)
           .returningAll()
           .executeTakeFirstOrThrow();
-        await core.emit(trx, 'exchange.created', row, actor, {
-          exchange_order_id: orderId,
-          return_line_ids: lines.map((l) => l.line.id),
-          credit: { amount: fromCredit, currency },
-          paid_more: { amount: extra, currency },
-          owed_back: { amount: credit - fromCredit, currency },
-        });
+        await core.emit(
+          trx,
+          'exchange.created',
+          row,
+          actor,
+          {
+            exchange_order_id: orderId,
+            return_line_ids: lines.map((l) => l.line.id),
+            credit: { amount: fromCredit, currency },
+            paid_more: { amount: extra, currency },
+            owed_back: { amount: credit - fromCredit, currency },
+          },
+          // Where the exchange was made: the store's channel, as the replacement order's.
+          channelId,
+        );
       });
       return core.retrieveReturn(id);
     },

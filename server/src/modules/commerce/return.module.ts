@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { CommerceDeps } from './commerce';
 import type { OrdersService } from './order.service';
 import type { PaymentsService } from './payment.service';
+import type { Pricing } from './pricing';
 import type { StoreCreditService } from './store-credit.service';
 import { createReturnExchanges } from './return.exchange';
 import { createReturnPolicies } from './return.policy';
@@ -15,6 +16,8 @@ import { createReturnsCore } from './return.service';
 
 type ReturnsModuleDeps = CommerceDeps & {
   orders: OrdersService;
+  /** priceCart: exchanges price the new items as every channel prices a cart. */
+  pricing: Pricing;
   payments: PaymentsService;
   storeCredit: StoreCreditService;
 };
@@ -35,6 +38,8 @@ function createReturnsService(deps: ReturnsModuleDeps) {
     orders: deps.orders,
     payments: deps.payments,
     storeCredit: deps.storeCredit,
+    pricing: deps.pricing,
+    catalog: deps.catalog,
   });
   return {
     policies,

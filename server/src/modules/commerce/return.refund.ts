@@ -139,6 +139,8 @@ export function createReturnRefunds(deps: {
       );
       if (!claimed) throw new AppError('conflict', 'The return is already being refunded.');
 
+      // Refunded where the goods came back (a store's counter → that store's channel).
+      const at = await core.channelAt(current.location_id);
       const complete = (refundIds: string[]) =>
         inTransaction(db, async (trx) => {
           if (input.method === 'store_credit' && owed > 0)
@@ -158,12 +160,15 @@ export function createReturnRefunds(deps: {
             refunded_at: now,
             completed_at: now,
           }))!;
-          await core.emit(trx, 'return.refunded', done, actor, {
-            method: input.method,
-            amount: { amount: owed, currency },
-            refund_ids: refundIds,
-          });
-          await core.emit(trx, 'return.completed', done, actor);
+          await core.emit(
+            trx,
+            'return.refunded',
+            done,
+            actor,
+            { method: input.method, amount: { amount: owed, currency }, refund_ids: refundIds },
+            at,
+          );
+          await core.emit(trx, 'return.completed', done, actor, {}, at);
         });
 
       const refundIds: string[] = [];

@@ -1,7 +1,7 @@
 /** @module TypeBox schemas of the return and return-policy routes: inputs in minor units, read models with Money. */
 import { Type } from 'typebox';
 import { IsoTime, Nullable, NullableIsoTime, strictObject } from '../../platform/http/schemas';
-import { lineDeliveryModes } from './order.repository';
+import { orderedDeliveryModes } from './order.repository';
 import { Id, MoneySchema, PaymentMethodSchema, PositiveAmount } from './payment.schemas';
 import {
   inspectionOutcomes,
@@ -59,8 +59,14 @@ export const ExchangeBody = strictObject({
       return_line_id: Id,
       sku: Type.String({ minLength: 1, maxLength: 64 }),
       quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-      unit_price: Type.Integer({ minimum: 0, description: 'Minor units of the order currency' }),
-      delivery: strictObject({ mode: Type.Enum(lineDeliveryModes), location_id: Id }),
+      unit_price: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          description:
+            'Optional: the unit price the till showed (minor units); refused when priceCart gives another now',
+        }),
+      ),
+      delivery: strictObject({ mode: Type.Enum(orderedDeliveryModes), location_id: Id }),
     }),
     { minItems: 1, maxItems: 50 },
   ),

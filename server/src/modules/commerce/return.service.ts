@@ -11,6 +11,7 @@ import type { Actor } from '../../platform/auth/principal';
 import { encodeBool } from '../../platform/db/codecs';
 import { inTransaction, type Trx } from '../../platform/db/transaction';
 import { newId } from '../../platform/ids';
+import { allocate } from '../catalog';
 import type { Page } from '../../platform/http/pagination';
 import type { CommerceDeps } from './commerce';
 import { doneStatuses } from './fulfilment.repository';
@@ -56,12 +57,18 @@ const conflict = (message: string, field: string, extra: Record<string, unknown>
   new AppError('conflict', message, { ...extra, errors: [{ field, message }] });
 
 /**
- * The share of an order line's total that `quantity` units carry, given `before` already returned: rounding is
- * taken on the running sum, so returning every unit in any number of returns gives back exactly the line total.
+ * The share of an order line's total that `quantity` units carry, given `before` already returned. The line total
+ * is split over its units once with the catalog's cent-splitter (largest remainder: the odd cents go to the first
+ * units), and a return takes the units `before … before + quantity - 1`; so returning every unit in any number of
+ * returns gives back exactly the line total, and the same units always give the same amount.
+ * @example lineShare(1000, 3, 0, 1) // 334, then lineShare(1000, 3, 1, 2) // 666
  */
 export function lineShare(total: number, bought: number, before: number, quantity: number): number {
-  const upTo = (n: number) => Math.round((total * n) / bought);
-  return upTo(before + quantity) - upTo(before);
+  const units = allocate(
+    total,
+    Array.from({ length: bought }, () => 1),
+  );
+  return units.slice(before, before + quantity).reduce((a, b) => a + b, 0);
 }
 
 export function createReturnsCore(deps: ReturnsDeps) {
@@ -74,19 +81,34 @@ export function createReturnsCore(deps: ReturnsDeps) {
     return { ...returnFromRow(row), lines: lines.map((l) => returnLineFromRow(l, row.currency)) };
   }
 
-  /** Appends a return event for the customer's timeline (ids and amounts only). */
+  /**
+   * The store channel of a location, for events of steps taken there (null: a warehouse, or none). Read before a
+   * transaction opens: on SQLite a read through `db` inside one would wait for the transaction's own connection.
+   * @example await channelAt('loc_bcn') // 'cha_store_bcn'
+   */
+  async function channelAt(locationId: string | null | undefined): Promise<string | null> {
+    if (!locationId) return null;
+    return (await deps.locations.retrieveLocation(locationId).catch(() => null))?.channel_id ?? null;
+  }
+
+  /**
+   * Appends a return event for the customer's timeline (ids and amounts only). A step taken at a store's counter
+   * (received, inspected, refunded, exchanged there) passes that store's channel as `at` (from `channelAt`), as a
+   * fulfilment step at a counter does, so the timeline says where it happened; otherwise the order's channel.
+   */
   async function emit(
     trx: Trx,
     type: string,
     row: Selectable<ReturnRow>,
     actor: Actor,
     data: Record<string, unknown> = {},
+    at: string | null = null,
   ) {
     await events.append(trx, {
       type,
       aggregate: { type: 'return', id: row.id },
       customerId: row.customer_id,
-      channelId: row.channel_id,
+      channelId: at ?? row.channel_id,
       actor,
       data: { return_id: row.id, order_id: row.order_id, status: row.status, ...data },
     });
@@ -117,6 +139,7 @@ export function createReturnsCore(deps: ReturnsDeps) {
   return {
     retrieveReturn,
     emit,
+    channelAt,
     listReturns: (filter: ReturnFilter): Promise<Page<Return>> => listReturnRows(db, filter),
 
     /**
@@ -246,7 +269,7 @@ export function createReturnsCore(deps: ReturnsDeps) {
 
     /** The goods arrived at a location (a store counter or the warehouse that opens the parcels). */
     async receiveReturn(id: string, locationId: string, actor: Actor): Promise<ReturnDetail> {
-      await deps.locations.retrieveLocation(locationId).catch(() => {
+      const location = await deps.locations.retrieveLocation(locationId).catch(() => {
         throw new AppError('validation_failed', 'There is no such location.', {
           errors: [{ field: 'body.location_id', message: 'is not a known location' }],
         });
@@ -260,7 +283,7 @@ export function createReturnsCore(deps: ReturnsDeps) {
           if (!(await findReturnRow(trx, id))) throw notFound('return', id);
           throw conflict('Only a requested return can be received.', 'params.id');
         }
-        await emit(trx, 'return.received', moved, actor, { location_id: locationId });
+        await emit(trx, 'return.received', moved, actor, { location_id: locationId }, location.channel_id);
       });
       return retrieveReturn(id);
     },
@@ -340,6 +363,7 @@ export function createReturnsCore(deps: ReturnsDeps) {
           .execute();
         throw err;
       }
+      const at = await channelAt(location);
       await inTransaction(db, async (trx) => {
         const left = await trx
           .selectFrom('return_lines')
@@ -351,10 +375,17 @@ export function createReturnsCore(deps: ReturnsDeps) {
           left.length === 0
             ? await moveReturn(trx, id, ['received'], 'inspected', { inspected_at: Date.now() })
             : await findReturnRow(trx, id);
-        await emit(trx, 'return.inspected', row!, actor, {
-          location_id: location,
-          lines: input.lines.map((l) => ({ return_line_id: l.return_line_id, outcome: l.outcome })),
-        });
+        await emit(
+          trx,
+          'return.inspected',
+          row!,
+          actor,
+          {
+            location_id: location,
+            lines: input.lines.map((l) => ({ return_line_id: l.return_line_id, outcome: l.outcome })),
+          },
+          at,
+        );
       });
       return retrieveReturn(id);
     },

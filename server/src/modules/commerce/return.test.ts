@@ -274,6 +274,21 @@ describeEachDialect('returns', (t) => {
       })
     ).json();
     await post(t(), `/v1/returns/${ret.id}/receive`, { location_id: shop.warehouse.id });
+    // The large costs 24.99 in this channel (a price list); the exchange is priced from it, as any cart is.
+    const [largeVariant] = await t().omnis.services.catalog.variants.retrieveVariantsBySku([large]);
+    const list = await t().omnis.app.inject({
+      method: 'POST',
+      url: '/v1/price-lists',
+      headers: await t().as('admin'),
+      payload: {
+        name: `Large sizes ${ret.id}`,
+        type: 'override',
+        status: 'active',
+        channel_ids: [shop.channel.id],
+        prices: [{ variant_id: largeVariant!.id, currency: 'EUR', amount: 2499 }],
+      },
+    });
+    expect(list.statusCode, list.body).toBe(201);
 
     // The large costs 24.99: the returned medium (19.99) pays most of it, the customer adds 5.00 in cash.
     const exchange = {

@@ -77,7 +77,8 @@ type Lines = Record<
   | 'out_of_hours'
   | 'csat_text'
   | 'csat_email'
-  | 'csat_thanks',
+  | 'csat_thanks'
+  | 'not_understood',
   string
 >;
 
@@ -89,6 +90,8 @@ export const botLines: Record<BotLocale, Lines> = {
     order_unknown:
       'I could not find order {{number}} under your name. Please check the number, or write "agent" to talk to a person.',
     handoff: 'I am passing you to a colleague, who will answer here shortly.',
+    not_understood:
+      'Sorry, I did not understand. Could you say it another way, or write "agent" to talk to a person?',
     handoff_closed: 'We are closed right now. A colleague will answer here as soon as we open again.',
     out_of_hours:
       'Thanks for your message! We are closed right now and will answer as soon as we open again.',
@@ -103,6 +106,8 @@ export const botLines: Record<BotLocale, Lines> = {
     order_unknown:
       'No encuentro el pedido {{number}} a tu nombre. Revisa el número o escribe "agente" para hablar con una persona.',
     handoff: 'Te paso con un compañero, que te responderá aquí en breve.',
+    not_understood:
+      'Perdona, no te he entendido. ¿Puedes decirlo de otra forma, o escribir "agente" para hablar con una persona?',
     handoff_closed: 'Ahora estamos cerrados. Un compañero te responderá aquí en cuanto abramos.',
     out_of_hours: '¡Gracias por tu mensaje! Ahora estamos cerrados y te responderemos en cuanto abramos.',
     csat_text:
@@ -117,6 +122,8 @@ export const botLines: Record<BotLocale, Lines> = {
     order_unknown:
       'Я не нашёл заказ {{number}} на ваше имя. Проверьте номер или напишите «оператор», чтобы поговорить с человеком.',
     handoff: 'Передаю вас коллеге — он скоро ответит здесь.',
+    not_understood:
+      'Извините, я не понял. Скажите, пожалуйста, иначе или напишите «оператор», чтобы поговорить с человеком.',
     handoff_closed: 'Сейчас мы закрыты. Коллега ответит здесь, как только мы откроемся.',
     out_of_hours: 'Спасибо за сообщение! Сейчас мы закрыты и ответим, как только откроемся.',
     csat_text: 'Как мы справились? Ответьте цифрой от 1 (плохо) до 5 (отлично) и, если хотите, комментарием.',

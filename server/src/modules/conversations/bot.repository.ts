@@ -182,13 +182,21 @@ export async function retrieveState(db: DbOrTrx, conversationId: string) {
     failed_matches: Number(row?.failed_matches ?? 0),
     handed_off_at: row?.handed_off_at == null ? null : Number(row.handed_off_at),
     out_of_hours_sent_at: row?.out_of_hours_sent_at == null ? null : Number(row.out_of_hours_sent_at),
+    answered_at: row?.answered_at == null ? null : Number(row.answered_at),
+    released_at: row?.released_at == null ? null : Number(row.released_at),
   };
 }
 
 export async function saveState(
   db: DbOrTrx,
   conversationId: string,
-  patch: Partial<{ failed_matches: number; handed_off_at: number | null; out_of_hours_sent_at: number }>,
+  patch: Partial<{
+    failed_matches: number;
+    handed_off_at: number | null;
+    out_of_hours_sent_at: number;
+    answered_at: number | null;
+    released_at: number | null;
+  }>,
 ): Promise<void> {
   const now = Date.now();
   await db
@@ -198,8 +206,23 @@ export async function saveState(
       failed_matches: patch.failed_matches ?? 0,
       handed_off_at: patch.handed_off_at ?? null,
       out_of_hours_sent_at: patch.out_of_hours_sent_at ?? null,
+      answered_at: patch.answered_at ?? null,
+      released_at: patch.released_at ?? null,
       updated_at: now,
     })
     .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ ...patch, updated_at: now }))
     .execute();
+}
+
+/**
+ * Whether routing leaves this conversation to the bot for now: the bot is on and has neither handed it off nor
+ * released it. Read in the routing consumer's transaction, from facts only the bot's own steps change, so the
+ * two consumers agree whichever runs first.
+ * @example if (!(await botHolds(trx, conversationId))) routeLater(trx, conversationId)
+ */
+export async function botHolds(db: DbOrTrx, conversationId: string): Promise<boolean> {
+  const { settings } = await readSettings(db);
+  if (!settings.enabled) return false;
+  const state = await retrieveState(db, conversationId);
+  return state.handed_off_at === null && state.released_at === null;
 }

@@ -4,8 +4,14 @@
  * answering means network I/O. For a message, in order: a request for a human hands off; an external bot, when
  * configured, gets the message and decides; "where is my order 1042?" is answered from the order — only the
  * customer's own; the first matching rule answers; out of hours, a one-off "we are closed"; otherwise the miss is
- * counted and, after N misses, the conversation is handed to a human. A conversation with an agent, or handed off,
- * is left to people. Replies leave through the core's outbound, in the customer's locale, on their channel.
+ * counted ("could you say it another way?") and, after N misses, the conversation is handed to a human. A
+ * conversation with an agent, or handed off, is left to people. Replies leave through the core's outbound, in the
+ * customer's locale, on their channel.
+ *
+ * The bot goes before routing: while it is on, routing leaves an open, unassigned conversation to it (botHolds)
+ * until it hands off (asked, misses, a rule, the external bot) or releases it — nothing to say to her first
+ * message, closed hours, an external bot without replies, or its task failing for good — and then routes it at
+ * once. A bot that is off holds nothing: routing places every conversation as it arrives.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../../platform/errors';
@@ -109,6 +115,20 @@ export function createBot(deps: BotDeps) {
     return true;
   }
 
+  /**
+   * The bot lets people have the conversation without a handoff (it had nothing to say, or it failed): no label,
+   * no priority, no message — routing places it as if the bot were off. Once only.
+   */
+  async function release(conversationId: string): Promise<void> {
+    const state = await retrieveState(db, conversationId);
+    if (state.released_at || state.handed_off_at) return;
+    await saveState(db, conversationId, { released_at: Date.now() });
+    await deps.route?.(conversationId);
+  }
+
+  const answered = (conversationId: string) =>
+    saveState(db, conversationId, { failed_matches: 0, answered_at: Date.now() });
+
   async function openAt(
     conversation: { id: string; team_id: string | null },
     settings: BotSettings,
@@ -161,7 +181,9 @@ export function createBot(deps: BotDeps) {
         deps.external,
       );
       for (const reply of answer.replies) await send(conversationId, reply);
+      if (answer.replies.length) await answered(conversationId);
       if (answer.handoff) await handoff(conversationId, 'external', null);
+      else if (!answer.replies.length) await release(conversationId);
       return;
     }
     const orderNumber = orderNumberAskedFor(text);
@@ -174,13 +196,13 @@ export function createBot(deps: BotDeps) {
           ? orderAnswer(locale, order)
           : renderTemplate(botLines[locale].order_unknown, { number: `#${orderNumber}` }),
       );
-      await saveState(db, conversationId, { failed_matches: 0 });
+      await answered(conversationId);
       return;
     }
     const rule = matchRule(await rules.activeRules(), { text, locale, channelKind: message.channel_kind });
     if (rule) {
       await send(conversationId, ruleAnswer(rule, locale, { first_name: customer.first_name ?? '' }));
-      await saveState(db, conversationId, { failed_matches: 0 });
+      await answered(conversationId);
       if (rule.handoff) await handoff(conversationId, 'rule', null);
       return;
     }
@@ -189,12 +211,18 @@ export function createBot(deps: BotDeps) {
         await saveState(db, conversationId, { out_of_hours_sent_at: now });
         await send(conversationId, botLines[locale].out_of_hours);
       }
-      return;
+      // Nothing more to say while closed: routing queues her for the team's opening.
+      return release(conversationId);
     }
+    // Already with people, who will answer: a miss is not the bot's to count.
+    if (state.released_at) return;
+    // Nothing to say to her first message: people take it at once rather than after N misses.
+    if (!state.answered_at) return release(conversationId);
     const failed = state.failed_matches + 1;
     await saveState(db, conversationId, { failed_matches: failed });
     if (settings.handoff_after_failures > 0 && failed >= settings.handoff_after_failures)
       await handoff(conversationId, 'failed_matches', botLines[locale].handoff);
+    else await send(conversationId, botLines[locale].not_understood);
   }
 
   async function runTask(id: string): Promise<void> {
@@ -211,6 +239,11 @@ export function createBot(deps: BotDeps) {
       const attempts = Number(task.attempts) + 1;
       const message = err instanceof Error ? err.message : String(err);
       deps.log?.warn({ task_id: id, attempts, err: message }, 'bot task failed');
+      // A bot that cannot answer must not keep her from people: its last failure releases the conversation.
+      if (attempts >= MAX_ATTEMPTS && task.kind === 'message')
+        await release(task.conversation_id).catch((e: unknown) =>
+          deps.log?.error({ err: e, task_id: id }, 'releasing a conversation the bot failed on failed'),
+        );
       await db
         .updateTable('bot_tasks')
         .set({
@@ -303,7 +336,12 @@ export function createBot(deps: BotDeps) {
               });
           } else {
             // A resolved conversation starts afresh for the bot when the customer writes again.
-            await saveState(trx, conversationId, { failed_matches: 0, handed_off_at: null });
+            await saveState(trx, conversationId, {
+              failed_matches: 0,
+              handed_off_at: null,
+              answered_at: null,
+              released_at: null,
+            });
             if (settings.csat_enabled)
               await enqueueTask(trx, { kind: 'csat', subject_id: e.id, conversation_id: conversationId });
           }

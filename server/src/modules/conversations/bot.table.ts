@@ -40,6 +40,10 @@ export interface BotStateRow {
   failed_matches: number;
   handed_off_at: number | null;
   out_of_hours_sent_at: number | null;
+  /** The bot answered since the conversation (re)opened: a later miss counts toward the handoff. */
+  answered_at: number | null;
+  /** The bot let people have it without a handoff (nothing to say, or its task failed): routing owns it. */
+  released_at: number | null;
   updated_at: number;
 }
 

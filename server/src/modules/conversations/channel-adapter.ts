@@ -59,6 +59,8 @@ export interface OutboundMessage {
   inReplyTo: { providerMessageId: string; references: string[]; subject: string | null } | null;
   /** An approved template (WhatsApp outside the 24-hour window). */
   template: { id: string; variables: Record<string, string> } | null;
+  /** Messenger / Instagram: the message tag that lets a reply out of the 24-hour window (`HUMAN_AGENT`…). */
+  messageTag?: string | null | undefined;
 }
 
 export interface SendResult {
@@ -93,6 +95,20 @@ export function adapterFor(
   const ofKind = adapters.filter((a) => a.kinds.includes(channel.kind));
   if (provider) return ofKind.find((a) => a.provider === provider);
   return ofKind.find((a) => a.isDefault) ?? ofKind.find((a) => a.provider === undefined);
+}
+
+/**
+ * How a raw delivery's sender is stored (`inbound_messages.sender`) and matched at erasure: trimmed, emails in
+ * lower case, a `whatsapp:` prefix dropped — the form identity keeps identifier values in.
+ * @example senderKey('whatsapp:+34612345678') // '+34612345678'
+ */
+export function senderKey(value: string | null | undefined): string | null {
+  const key = value
+    ?.trim()
+    .replace(/^whatsapp:/i, '')
+    .slice(0, 320);
+  if (!key) return null;
+  return key.includes('@') ? key.toLowerCase() : key;
 }
 
 /** Attachment limits from config, checked the same way for every channel and direction. */

@@ -1,16 +1,34 @@
 /**
  * @module Privacy handler for the contact centre. Export gives the person's conversations, every message in them
  * (notes included: they are about the person), attachment metadata, the addresses they wrote from and the raw
- * deliveries. Erasure deletes all of it: a conversation is nothing but the person's words and ours to them.
+ * deliveries (theirs by customer, or — when processing failed before a customer was known — by the sender
+ * address or id stored at receipt). Erasure deletes all of it: a conversation is nothing but the person's words
+ * and ours to them.
  */
 import { decodeJson, toIso, toIsoRequired } from '../../platform/db/codecs';
-import type { PrivacyHandler } from '../../platform/privacy/privacy';
+import type { PrivacyHandler, PrivacySubject } from '../../platform/privacy/privacy';
+import { senderKey } from './channel-adapter';
 
 const none = (ids: string[]) => (ids.length ? ids : ['']);
 
+/**
+ * The person's addresses and ids as raw deliveries store their sender: a delivery whose processing failed has no
+ * customer yet, and is theirs by who sent it.
+ */
+const sendersOf = (subject: PrivacySubject) =>
+  none([...new Set(subject.values.map(senderKey).filter((v): v is string => v !== null))]);
+
 export const conversationsPrivacyHandler: PrivacyHandler = {
   name: 'conversations',
-  tables: ['conversations', 'messages', 'message_attachments', 'conversation_contacts', 'inbound_messages'],
+  tables: [
+    'conversations',
+    'messages',
+    'message_attachments',
+    'conversation_contacts',
+    'inbound_messages',
+    'conversation_mentions',
+    'conversation_merges',
+  ],
 
   async export(db, subject) {
     const ids = none(subject.customerIds);
@@ -35,7 +53,7 @@ export const conversationsPrivacyHandler: PrivacyHandler = {
     const inbound = await db
       .selectFrom('inbound_messages')
       .select(['id', 'channel_id', 'provider_message_id', 'payload', 'received_at'])
-      .where('customer_id', 'in', ids)
+      .where((eb) => eb.or([eb('customer_id', 'in', ids), eb('sender', 'in', sendersOf(subject))]))
       .orderBy('id')
       .execute();
     return {
@@ -93,7 +111,15 @@ export const conversationsPrivacyHandler: PrivacyHandler = {
       .where((eb) => eb.or([eb('conversation_id', 'in', conversationIds), eb('customer_id', 'in', ids)]))
       .execute();
     await trx.deleteFrom('conversation_contacts').where('customer_id', 'in', ids).execute();
-    await trx.deleteFrom('inbound_messages').where('customer_id', 'in', ids).execute();
+    await trx
+      .deleteFrom('inbound_messages')
+      .where((eb) => eb.or([eb('customer_id', 'in', ids), eb('sender', 'in', sendersOf(subject))]))
+      .execute();
+    await trx.deleteFrom('conversation_mentions').where('conversation_id', 'in', conversationIds).execute();
+    await trx
+      .deleteFrom('conversation_merges')
+      .where((eb) => eb.or([eb('source_id', 'in', conversationIds), eb('target_id', 'in', conversationIds)]))
+      .execute();
     await trx.deleteFrom('conversations').where('id', 'in', conversationIds).execute();
   },
 };

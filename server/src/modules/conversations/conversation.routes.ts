@@ -6,9 +6,22 @@ import { recordAudit } from '../../platform/audit/audit';
 import { actorOf } from '../../platform/auth/principal';
 import type { Db } from '../../platform/db/database';
 import { IdParams, IsoTime, ListQuery, listOf, strictObject } from '../../platform/http/schemas';
-import { conversationStatuses, conversationViews, priorities } from './conversation.repository';
+import {
+  conversationStatuses,
+  conversationViews,
+  priorities,
+  settableStatuses,
+} from './conversation.repository';
 import type { ConversationsService } from './conversation.service';
-import { ConversationDetailSchema, ConversationSchema, MessageSchema } from './conversation.schemas';
+import type { createMerge } from './conversation.merge';
+import {
+  ConversationDetailSchema,
+  ConversationSchema,
+  MentionableSchema,
+  MergeResultSchema,
+  MessageSchema,
+  ViewCountsSchema,
+} from './conversation.schemas';
 import type { OutboundService } from './outbound';
 
 const tags = ['conversations'];
@@ -27,10 +40,12 @@ async function auditRead(db: Db, request: FastifyRequest, action: string, id: st
 
 export function conversationsRoutes(deps: {
   db: Db;
-  conversations: ConversationsService;
+  conversations: ConversationsService & ReturnType<typeof createMerge>;
   outbound: OutboundService;
 }): FastifyPluginAsyncTypebox {
   const { db, conversations, outbound } = deps;
+  const staffId = (request: FastifyRequest) =>
+    request.principal.kind === 'staff' ? request.principal.userId : null;
   return async (app) => {
     app.get(
       '/v1/conversations',
@@ -39,10 +54,11 @@ export function conversationsRoutes(deps: {
         schema: {
           tags,
           summary:
-            'List conversations, newest first: views mine, unassigned, all; filters status, channel, customer',
+            'List conversations, newest first: views mine, unassigned, all, sla_at_risk, mentions (unread first), my_teams, team (with team_id); filters status, channel, customer. Merged conversations show only with status=merged.',
           querystring: strictObject({
             ...ListQuery,
             view: Type.Optional(Type.Enum([...conversationViews], { default: 'all' })),
+            team_id: Type.Optional(Type.String({ maxLength: 64, description: 'the team of view=team' })),
             status: Type.Optional(Type.Enum([...conversationStatuses])),
             channel_id: Type.Optional(Type.String({ maxLength: 64 })),
             customer_id: Type.Optional(Type.String({ maxLength: 64 })),
@@ -60,18 +76,45 @@ export function conversationsRoutes(deps: {
     );
 
     app.get(
+      '/v1/conversations/counts',
+      {
+        config: { access: 'conversations:read' },
+        schema: {
+          tags,
+          summary: 'How many active conversations each view holds for me, my unread mentions and my teams',
+          response: { 200: ViewCountsSchema },
+        },
+      },
+      async (request) => conversations.countViews(staffId(request) ?? ''),
+    );
+
+    app.get(
+      '/v1/conversations/mentionable',
+      {
+        config: { access: 'conversations:read' },
+        schema: {
+          tags,
+          summary: 'Staff users a note can mention (@name): active, allowed to read conversations',
+          response: { 200: Type.Object({ data: Type.Array(MentionableSchema) }) },
+        },
+      },
+      async () => ({ data: await conversations.listMentionable() }),
+    );
+
+    app.get(
       '/v1/conversations/:id',
       {
         config: { access: 'conversations:read' },
         schema: {
           tags,
-          summary: 'A conversation with the addresses the customer wrote from',
+          summary:
+            'A conversation with the addresses the customer wrote from; opening it marks my mentions in it read',
           params: IdParams,
           response: { 200: ConversationDetailSchema },
         },
       },
       async (request) => {
-        const conversation = await conversations.retrieveConversation(request.params.id);
+        const conversation = await conversations.retrieveConversation(request.params.id, staffId(request));
         await auditRead(db, request, 'conversation.read', conversation.id);
         return conversation;
       },
@@ -138,6 +181,14 @@ export function conversationsRoutes(deps: {
                 variables: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 1000 }))),
               }),
             ),
+            message_tag: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 40,
+                description:
+                  'Messenger / Instagram outside the 24-hour window: HUMAN_AGENT (a person, up to 7 days), or on Messenger ACCOUNT_UPDATE, POST_PURCHASE_UPDATE, CONFIRMED_EVENT_UPDATE',
+              }),
+            ),
             attachments: Type.Optional(
               Type.Array(
                 strictObject({
@@ -166,9 +217,12 @@ export function conversationsRoutes(deps: {
         config: { access: 'conversations:write', audit: 'conversation.note' },
         schema: {
           tags,
-          summary: 'A private note: staff only, never sent',
+          summary: 'A private note: staff only, never sent; mention_ids notify those agents (@mentions)',
           params: IdParams,
-          body: strictObject({ text: Type.String({ minLength: 1, maxLength: 20_000 }) }),
+          body: strictObject({
+            text: Type.String({ minLength: 1, maxLength: 20_000 }),
+            mention_ids: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20 })),
+          }),
           response: { 201: MessageSchema },
         },
       },
@@ -206,7 +260,7 @@ export function conversationsRoutes(deps: {
           summary: 'Open, pending, snoozed (until) or resolved',
           params: IdParams,
           body: strictObject({
-            status: Type.Enum([...conversationStatuses]),
+            status: Type.Enum([...settableStatuses]),
             snoozed_until: Type.Optional(IsoTime),
           }),
           response: { 200: ConversationSchema },
@@ -244,6 +298,52 @@ export function conversationsRoutes(deps: {
       },
       async (request) =>
         conversations.updateConversation(request.params.id, request.body, actorOf(request.principal)),
+    );
+
+    app.post(
+      '/v1/conversations/:id/merge',
+      {
+        config: { access: 'conversations:write', audit: 'conversation.merge' },
+        schema: {
+          tags,
+          summary:
+            'Merge conversation source_id into this one: its messages, notes, attachments, labels and contacts move here; it becomes merged (read-only). Same customer, or customers already merged into one.',
+          params: IdParams,
+          body: strictObject({ source_id: Type.String({ minLength: 1, maxLength: 64 }) }),
+          response: { 200: MergeResultSchema },
+        },
+      },
+      async (request) =>
+        conversations.mergeConversation(
+          request.params.id,
+          request.body.source_id,
+          actorOf(request.principal),
+        ),
+    );
+
+    app.post(
+      '/v1/conversations/:id/split',
+      {
+        config: { access: 'conversations:write', audit: 'conversation.split' },
+        schema: {
+          tags,
+          summary:
+            'Split: message_id and every later message start a new conversation of the same customer (a new topic)',
+          params: IdParams,
+          body: strictObject({ message_id: Type.String({ minLength: 1, maxLength: 64 }) }),
+          response: { 201: MergeResultSchema },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(
+            await conversations.splitConversation(
+              request.params.id,
+              request.body.message_id,
+              actorOf(request.principal),
+            ),
+          ),
     );
   };
 }

@@ -32,8 +32,13 @@ export const ConversationSchema = Type.Object(
     waiting_since: NullableIsoTime,
     last_message_at: IsoTime,
     resolved_at: NullableIsoTime,
+    merged_into_id: Nullable(Type.String({ description: 'the conversation this one was merged into' })),
+    merged_at: NullableIsoTime,
     created_at: IsoTime,
     updated_at: IsoTime,
+    unread_mentions: Type.Optional(
+      Type.Integer({ description: 'mentions view: the asking agent’s mentions not yet opened' }),
+    ),
   },
   { title: 'Conversation' },
 );
@@ -66,6 +71,7 @@ export const MessageSchema = Type.Object(
         size: Type.Integer(),
       }),
     ),
+    mentions: Type.Array(Type.String(), { description: 'staff user ids a note mentions' }),
     delivery_status: enumOf(deliveryStatuses),
     delivery_error: Nullable(Type.String()),
     created_at: IsoTime,
@@ -81,3 +87,31 @@ export const InboundAckSchema = Type.Object({
   message_id: Nullable(Type.String()),
   conversation_id: Nullable(Type.String()),
 });
+
+export const ViewCountsSchema = Type.Object(
+  {
+    views: Type.Object({
+      mine: Type.Integer(),
+      unassigned: Type.Integer(),
+      all: Type.Integer(),
+      sla_at_risk: Type.Integer(),
+      mentions: Type.Integer({ description: 'conversations with mentions of me I have not opened' }),
+      my_teams: Type.Integer(),
+    }),
+    teams: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), count: Type.Integer() })),
+  },
+  { title: 'ViewCounts', description: 'Active (not resolved, not merged) conversations per view' },
+);
+
+export const MentionableSchema = Type.Object(
+  { id: Type.String(), name: Type.String() },
+  { title: 'Mentionable', description: 'A staff user who can read conversations' },
+);
+
+export const MergeResultSchema = Type.Object(
+  {
+    conversation: ConversationSchema,
+    moved_message_ids: Type.Array(Type.String()),
+  },
+  { title: 'MergeResult' },
+);

@@ -11,16 +11,19 @@ import { newId } from '../../platform/ids';
 import type { Actor } from '../../platform/auth/principal';
 import type { EventBus } from '../../platform/events/outbox';
 import type { PageRequest } from '../../platform/http/pagination';
+import { insertMention, markMentionsRead } from './mention.repository';
 import {
   conversationFromRow,
+  countViews,
   findConversationRow,
   listContacts,
   listConversationRows,
   updateConversationRow,
+  writable,
   type Conversation,
   type ConversationContact,
   type ConversationFilter,
-  type ConversationStatus,
+  type SettableStatus,
   type Priority,
 } from './conversation.repository';
 import {
@@ -38,6 +41,8 @@ export interface ConversationsDeps {
   events: EventBus;
   /** Whether a staff user id names an active user (assignment). */
   userExists: (id: string) => Promise<boolean>;
+  /** Active staff users who may read conversations: whom a note can mention (wired to the users service). */
+  mentionable?: (() => Promise<Array<{ id: string; name: string }>>) | undefined;
 }
 
 export function createConversationsService(deps: ConversationsDeps) {
@@ -47,6 +52,26 @@ export function createConversationsService(deps: ConversationsDeps) {
     const row = await findConversationRow(trx, id);
     if (!row) throw notFound('conversation', id);
     return row;
+  }
+
+  async function listMentionable(): Promise<Array<{ id: string; name: string }>> {
+    return deps.mentionable ? deps.mentionable() : [];
+  }
+
+  /** Checks that every mentioned id names someone who can see conversations; all bad ones are reported. */
+  async function checkMentions(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const allowed = new Set((await listMentionable()).map((u) => u.id));
+    const errors = ids
+      .map((id, i) => ({ id, i }))
+      .filter(({ id }) => !allowed.has(id))
+      .map(({ id, i }) => ({
+        field: `body.mention_ids.${i}`,
+        message: `${id} is not an active staff user who can read conversations`,
+      }));
+    if (errors.length)
+      throw new AppError('validation_failed', 'A mentioned user cannot see conversations.', { errors });
+    return [...new Set(ids)];
   }
 
   /** Runs a change on one conversation and appends its event in the same transaction. */
@@ -59,7 +84,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     ) => Promise<{ type: string; data: Record<string, unknown> } | null>,
   ): Promise<Conversation> {
     return inTransaction(db, async (trx) => {
-      const row = await load(trx, id);
+      const row = writable(await load(trx, id));
       const event = await fn(trx, row);
       if (event)
         await events.append(trx, {
@@ -78,9 +103,27 @@ export function createConversationsService(deps: ConversationsDeps) {
       return listConversationRows(db, filter);
     },
 
-    async retrieveConversation(id: string): Promise<Conversation & { contacts: ConversationContact[] }> {
+    /**
+     * One conversation with its contacts; when a staff user opens it, her mentions in it become read.
+     * @example await conversations.retrieveConversation('cnv_01…', 'usr_01…')
+     */
+    async retrieveConversation(
+      id: string,
+      viewerId?: string | null,
+    ): Promise<Conversation & { contacts: ConversationContact[] }> {
       const row = await load(db, id);
+      if (viewerId) await markMentionsRead(db, id, viewerId, Date.now());
       return { ...conversationFromRow(row), contacts: await listContacts(db, id) };
+    },
+
+    /** Active conversations per view for one staff user, her unread mentions and her teams' counts. */
+    async countViews(userId: string) {
+      return countViews(db, userId);
+    },
+
+    /** Whom a note can mention: active staff users allowed to read conversations, by name. */
+    async listMentionable() {
+      return (await listMentionable()).sort((a, b) => a.name.localeCompare(b.name));
     },
 
     async listMessages(id: string, page: PageRequest) {
@@ -106,10 +149,15 @@ export function createConversationsService(deps: ConversationsDeps) {
      * A private note: seen by staff only, never sent, and no answer to the customer (waiting_since stays).
      * @example await conversations.addNote('cnv_01…', { text: 'Called her back, refund approved' }, actor)
      */
-    async addNote(id: string, input: { text: string }, actor: Actor): Promise<Message> {
+    async addNote(
+      id: string,
+      input: { text: string; mention_ids?: string[] | undefined },
+      actor: Actor,
+    ): Promise<Message> {
       const messageId = newId('msg');
+      const mentions = await checkMentions(input.mention_ids ?? []);
       await inTransaction(db, async (trx) => {
-        const row = await load(trx, id);
+        const row = writable(await load(trx, id));
         const now = Date.now();
         await insertMessage(trx, {
           id: messageId,
@@ -127,7 +175,7 @@ export function createConversationsService(deps: ConversationsDeps) {
           text: input.text,
           html: null,
           attachments: encodeJson([]),
-          meta: encodeJson({}),
+          meta: encodeJson(mentions.length ? { mentions } : {}),
           delivery_status: 'none',
           delivery_error: null,
           created_at: now,
@@ -139,8 +187,27 @@ export function createConversationsService(deps: ConversationsDeps) {
           aggregate: { type: 'conversation', id },
           customerId: row.customer_id,
           actor,
-          data: { id: messageId, conversation_id: id },
+          data: { id: messageId, conversation_id: id, mentions },
         });
+        for (const userId of mentions) {
+          await insertMention(trx, {
+            id: newId('mnt'),
+            conversation_id: id,
+            message_id: messageId,
+            user_id: userId,
+            mentioned_by: actor.id,
+            created_at: now,
+            read_at: null,
+          });
+          // The realtime hub shows it to the mentioned agent's console (data.user_id); webhooks may page her.
+          await events.append(trx, {
+            type: 'conversation.mentioned',
+            aggregate: { type: 'conversation', id },
+            customerId: row.customer_id,
+            actor,
+            data: { id, message_id: messageId, user_id: userId },
+          });
+        }
       });
       return messageFromRow((await findMessageRow(db, messageId))!);
     },
@@ -173,7 +240,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     /** open / pending / snoozed (until a future time) / resolved. */
     async updateStatus(
       id: string,
-      input: { status: ConversationStatus; snoozed_until?: number | undefined },
+      input: { status: SettableStatus; snoozed_until?: number | undefined },
       actor: Actor,
     ): Promise<Conversation> {
       const now = Date.now();

@@ -21,6 +21,9 @@ export interface ConversationRow {
   waiting_since: number | null;
   last_message_at: number;
   resolved_at: number | null;
+  // Only a merge sets them (insertConversation fills null).
+  merged_into_id: string | null;
+  merged_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -86,9 +89,45 @@ export interface InboundMessageRow {
   message_id: string | null;
   received_at: number;
   processed_at: number | null;
+  /** Who sent it, read at the door (email, number, PSID…): erasure finds unprocessed rows by it. */
+  sender: string | null;
+}
+
+export interface ConversationMentionRow {
+  id: string;
+  conversation_id: string;
+  message_id: string;
+  user_id: string;
+  mentioned_by: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface ConversationMergeRow {
+  id: string;
+  kind: string;
+  source_id: string;
+  target_id: string;
+  moved: unknown;
+  actor_id: string | null;
+  created_at: number;
+}
+
+export interface CannedResponseRow {
+  id: string;
+  shortcut: string;
+  title: string;
+  body: unknown;
+  team_id: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface ConversationsTables extends RoutingTables, BotTables {
+  conversation_mentions: ConversationMentionRow;
+  conversation_merges: ConversationMergeRow;
+  canned_responses: CannedResponseRow;
   conversations: ConversationRow;
   messages: MessageRow;
   message_attachments: MessageAttachmentRow;

@@ -4,13 +4,20 @@
  * deduplicated by the provider's message id, resolved to a customer through identity resolution, and appended
  * to that customer's conversation with `message.received` — all in one transaction. A failure leaves the raw
  * row `failed` with a backoff; the retry job picks it up again, forever, so nothing is dropped.
+ *
+ * Under load deliveries share transactions (group commit, platform/db/group-commit.ts): the raw rows of the
+ * webhooks that arrive together are stored by one INSERT and one commit before any of them is acknowledged, and
+ * on SQLite — one writer, where a commit costs more than a message's queries — their processing shares one
+ * transaction too. PostgreSQL processes each delivery in its own transaction, concurrently over the pool.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../../platform/errors';
 import { encodeJson } from '../../platform/db/codecs';
+import type { Dialect } from '../../platform/db/columns';
 import type { Db } from '../../platform/db/database';
-import { isUniqueViolation } from '../../platform/db/errors';
+import { createGroupCommit } from '../../platform/db/group-commit';
+import type { Insertable } from 'kysely';
 import { inTransactionWithRetry, type Trx } from '../../platform/db/transaction';
 import { newId } from '../../platform/ids';
 import { systemActor } from '../../platform/auth/principal';
@@ -20,6 +27,7 @@ import type { IdentityService } from '../customers';
 import {
   adapterFor,
   checkAttachments,
+  senderKey,
   type AttachmentLimits,
   type ChannelAdapter,
   type NormalizedInbound,
@@ -32,6 +40,7 @@ import {
   touchContact,
   updateConversationRow,
 } from './conversation.repository';
+import type { InboundMessageRow } from './conversation.table';
 import {
   conversationOfProviderIds,
   findByProviderId,
@@ -41,11 +50,20 @@ import {
 
 /** How long one processing attempt holds its claim; a crashed process's claim lapses after it. */
 const CLAIM_MS = 60_000;
+/** Raw deliveries stored by one INSERT at most. */
+const RAW_GROUP_MAX = 64;
+/**
+ * Deliveries processed in one SQLite transaction at most: the transaction holds the only connection, so every
+ * other query waits for it; 16 spreads a commit over many messages without holding others up for long.
+ */
+const PROCESS_GROUP_MAX = 16;
 /** Backoff after the nth failure: 5 s doubling, at most an hour; retried forever. */
 const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 
 export interface InboundDeps {
   db: Db;
+  /** 'sqlite' processes concurrent deliveries in shared transactions; otherwise each has its own. */
+  dialect?: Dialect | undefined;
   events: EventBus;
   channels: ChannelsService;
   identity: Pick<IdentityService, 'resolve'>;
@@ -76,9 +94,12 @@ export const newReplyToken = () => randomBytes(8).toString('hex');
 export function createInbound(deps: InboundDeps) {
   const { db, events, channels } = deps;
 
-  /** Takes the row for one attempt with a guarded UPDATE: two workers never process the same row at once. */
-  async function claim(id: string, now: number): Promise<boolean> {
-    const result = await db
+  /**
+   * Takes the row for one attempt with a guarded UPDATE, in the transaction that processes it: two workers never
+   * process the same row at once (on PostgreSQL the second waits for the first to commit, then finds it processed).
+   */
+  async function claim(trx: Trx, id: string, now: number): Promise<boolean> {
+    const result = await trx
       .updateTable('inbound_messages')
       .set({ status: 'processing', claimed_until: now + CLAIM_MS })
       .where('id', '=', id)
@@ -117,6 +138,17 @@ export function createInbound(deps: InboundDeps) {
     );
   }
 
+  /** A merged conversation's messages go to the one it was merged into (following a chain of merges). */
+  async function survivorOf(trx: Trx, row: { id: string; merged_into_id: string | null }): Promise<string> {
+    let current = row;
+    for (let hops = 0; current.merged_into_id && hops < 20; hops++) {
+      const next = await findConversationRow(trx, current.merged_into_id);
+      if (!next) break;
+      current = next;
+    }
+    return current.id;
+  }
+
   /** Which conversation a message lands in: a thread it names, else the customer's continuous conversation. */
   async function conversationFor(
     trx: Trx,
@@ -128,13 +160,13 @@ export function createInbound(deps: InboundDeps) {
     const token = parsed.thread?.replyToken;
     if (token) {
       const byToken = await findByReplyToken(trx, token);
-      if (byToken) return { id: byToken.id, created: false };
+      if (byToken) return { id: await survivorOf(trx, byToken), created: false };
     }
     const referenced = await conversationOfProviderIds(trx, channel.id, parsed.thread?.references ?? []);
     if (referenced) return { id: referenced, created: false };
     const threadKey = deps.threading === 'customer' ? 'customer' : channel.id;
     const existing = await findThread(trx, customerId, threadKey);
-    if (existing) return { id: existing.id, created: false };
+    if (existing) return { id: await survivorOf(trx, existing), created: false };
     const id = newId('cnv');
     // A concurrent first message of the same customer hits the unique (customer_id, thread_key) index; the
     // transaction is retried and finds this conversation.
@@ -196,149 +228,219 @@ export function createInbound(deps: InboundDeps) {
     return (await deps.identity.resolve({ ...input, identifiers: [own] }, trx)).customerId;
   }
 
-  async function append(inboundId: string, channel: Channel, parsed: NormalizedInbound) {
-    return inTransactionWithRetry(db, async (trx) => {
-      const now = Date.now();
-      const done = async (messageId: string, conversationId: string, customerId: string | null) => {
-        await trx
-          .updateTable('inbound_messages')
-          .set({
-            status: 'processed',
-            processed_at: now,
-            message_id: messageId,
-            customer_id: customerId,
-            claimed_until: null,
-          })
-          .where('id', '=', inboundId)
-          .execute();
-        return { message_id: messageId, conversation_id: conversationId };
-      };
-      if (parsed.providerMessageId) {
-        const seen = await findByProviderId(trx, channel.id, parsed.providerMessageId);
-        if (seen) return done(seen.id, seen.conversation_id, seen.customer_id);
-      }
-      const customerId = await resolveSender(trx, channel, parsed, now);
-      const conversation = await conversationFor(trx, customerId, channel, parsed, now);
-      const current = (await findConversationRow(trx, conversation.id))!;
-      const messageId = newId('msg');
-      const attachments = parsed.attachments.map((a) => ({
-        id: newId('att'),
-        message_id: messageId,
-        conversation_id: conversation.id,
-        customer_id: customerId,
-        filename: a.filename,
-        content_type: a.contentType,
-        size: a.content.length,
-        content: a.content,
-        created_at: now,
-      }));
-      await insertMessage(trx, {
-        id: messageId,
-        conversation_id: conversation.id,
-        customer_id: customerId,
-        direction: 'in',
-        kind: 'message',
-        channel_id: channel.id,
-        channel_kind: channel.kind,
-        provider_message_id: parsed.providerMessageId,
-        author_type: 'customer',
-        author_id: customerId,
-        address: parsed.address,
-        subject: parsed.subject ?? null,
-        text: parsed.text,
-        html: parsed.html ?? null,
-        attachments: encodeJson(
-          attachments.map((a) => ({
-            id: a.id,
-            filename: a.filename,
-            content_type: a.content_type,
-            size: a.size,
-          })),
-        ),
-        meta: encodeJson(parsed.meta),
-        delivery_status: 'received',
-        delivery_error: null,
-        created_at: now,
-        updated_at: now,
-      });
-      await insertAttachments(trx, attachments);
-      await touchContact(trx, {
-        id: newId('cct'),
-        conversation_id: conversation.id,
-        customer_id: customerId,
-        channel_id: channel.id,
-        channel_kind: channel.kind,
-        address: parsed.address,
-        first_inbound_at: now,
-        last_inbound_at: now,
-      });
-      // A rating sent in reply to the satisfaction survey is its answer: the conversation stays resolved.
-      const surveyAnswer =
-        current.status === 'resolved' && deps.captureSurveyAnswer
-          ? await deps.captureSurveyAnswer(trx, {
-              conversationId: conversation.id,
-              messageId,
-              text: parsed.text,
-              now,
-            })
-          : false;
-      // A customer writing again reopens a resolved, pending or snoozed conversation.
-      const reopened = current.status !== 'open' && !surveyAnswer;
-      await updateConversationRow(trx, conversation.id, {
-        ...(surveyAnswer
-          ? {}
-          : {
-              status: 'open',
-              snoozed_until: null,
-              resolved_at: null,
-              waiting_since: current.waiting_since ?? now,
-            }),
-        last_inbound_channel_id: channel.id,
-        first_inbound_at: current.first_inbound_at ?? now,
-        last_inbound_at: now,
-        last_message_at: now,
-        updated_at: now,
-      });
-      if (reopened && !conversation.created)
-        await events.append(trx, {
-          type: 'conversation.status_changed',
-          aggregate: { type: 'conversation', id: conversation.id },
-          customerId: current.customer_id,
-          channelId: channel.id,
-          actor: systemActor,
-          data: { id: conversation.id, from: current.status, to: 'open', reason: 'customer_wrote' },
-        });
-      await events.append(trx, {
-        type: 'message.received',
-        aggregate: { type: 'conversation', id: conversation.id },
-        customerId,
-        channelId: channel.id,
-        actor: { type: 'customer', id: customerId, label: 'customer' },
-        data: { id: messageId, conversation_id: conversation.id, channel_id: channel.id },
-      });
-      return done(messageId, conversation.id, customerId);
+  /** Appends one claimed delivery in the caller's transaction: the message, its conversation, its events. */
+  async function append(trx: Trx, inboundId: string, channel: Channel, parsed: NormalizedInbound) {
+    const now = Date.now();
+    const done = async (messageId: string, conversationId: string, customerId: string | null) => {
+      await trx
+        .updateTable('inbound_messages')
+        .set({
+          status: 'processed',
+          processed_at: now,
+          message_id: messageId,
+          customer_id: customerId,
+          claimed_until: null,
+        })
+        .where('id', '=', inboundId)
+        .execute();
+      return { message_id: messageId, conversation_id: conversationId };
+    };
+    if (parsed.providerMessageId) {
+      const seen = await findByProviderId(trx, channel.id, parsed.providerMessageId);
+      if (seen) return done(seen.id, seen.conversation_id, seen.customer_id);
+    }
+    const customerId = await resolveSender(trx, channel, parsed, now);
+    const conversation = await conversationFor(trx, customerId, channel, parsed, now);
+    const current = (await findConversationRow(trx, conversation.id))!;
+    const messageId = newId('msg');
+    const attachments = parsed.attachments.map((a) => ({
+      id: newId('att'),
+      message_id: messageId,
+      conversation_id: conversation.id,
+      customer_id: customerId,
+      filename: a.filename,
+      content_type: a.contentType,
+      size: a.content.length,
+      content: a.content,
+      created_at: now,
+    }));
+    await insertMessage(trx, {
+      id: messageId,
+      conversation_id: conversation.id,
+      customer_id: customerId,
+      direction: 'in',
+      kind: 'message',
+      channel_id: channel.id,
+      channel_kind: channel.kind,
+      provider_message_id: parsed.providerMessageId,
+      author_type: 'customer',
+      author_id: customerId,
+      address: parsed.address,
+      subject: parsed.subject ?? null,
+      text: parsed.text,
+      html: parsed.html ?? null,
+      attachments: encodeJson(
+        attachments.map((a) => ({
+          id: a.id,
+          filename: a.filename,
+          content_type: a.content_type,
+          size: a.size,
+        })),
+      ),
+      meta: encodeJson(parsed.meta),
+      delivery_status: 'received',
+      delivery_error: null,
+      created_at: now,
+      updated_at: now,
     });
+    await insertAttachments(trx, attachments);
+    await touchContact(trx, {
+      id: newId('cct'),
+      conversation_id: conversation.id,
+      customer_id: customerId,
+      channel_id: channel.id,
+      channel_kind: channel.kind,
+      address: parsed.address,
+      first_inbound_at: now,
+      last_inbound_at: now,
+    });
+    // A rating sent in reply to the satisfaction survey is its answer: the conversation stays resolved.
+    const surveyAnswer =
+      current.status === 'resolved' && deps.captureSurveyAnswer
+        ? await deps.captureSurveyAnswer(trx, {
+            conversationId: conversation.id,
+            messageId,
+            text: parsed.text,
+            now,
+          })
+        : false;
+    // A customer writing again reopens a resolved, pending or snoozed conversation.
+    const reopened = current.status !== 'open' && !surveyAnswer;
+    await updateConversationRow(trx, conversation.id, {
+      ...(surveyAnswer
+        ? {}
+        : {
+            status: 'open',
+            snoozed_until: null,
+            resolved_at: null,
+            waiting_since: current.waiting_since ?? now,
+          }),
+      last_inbound_channel_id: channel.id,
+      first_inbound_at: current.first_inbound_at ?? now,
+      last_inbound_at: now,
+      last_message_at: now,
+      updated_at: now,
+    });
+    if (reopened && !conversation.created)
+      await events.append(trx, {
+        type: 'conversation.status_changed',
+        aggregate: { type: 'conversation', id: conversation.id },
+        customerId: current.customer_id,
+        channelId: channel.id,
+        actor: systemActor,
+        data: { id: conversation.id, from: current.status, to: 'open', reason: 'customer_wrote' },
+      });
+    await events.append(trx, {
+      type: 'message.received',
+      aggregate: { type: 'conversation', id: conversation.id },
+      customerId,
+      channelId: channel.id,
+      actor: { type: 'customer', id: customerId, label: 'customer' },
+      data: { id: messageId, conversation_id: conversation.id, channel_id: channel.id },
+    });
+    return done(messageId, conversation.id, customerId);
+  }
+
+  /** What processing made of a delivery; null when another worker holds the row. */
+  type Appended = { message_id: string; conversation_id: string } | null;
+  interface Parsed {
+    id: string;
+    channel: Channel;
+    parsed: NormalizedInbound;
+  }
+
+  async function claimAndAppend(trx: Trx, d: Parsed): Promise<Appended> {
+    if (!(await claim(trx, d.id, Date.now()))) return null;
+    return append(trx, d.id, d.channel, d.parsed);
+  }
+
+  /**
+   * SQLite: the deliveries being processed at the same time share one transaction. When one of them fails, the
+   * group runs again one by one (group-commit.ts), so only its own delivery is recorded as failed.
+   */
+  const processor =
+    deps.dialect === 'sqlite'
+      ? createGroupCommit<Parsed, Appended>({
+          db,
+          keyOf: () => 'inbound',
+          weightOf: () => 1,
+          maxWeight: PROCESS_GROUP_MAX,
+          attempts: 4,
+          async run(trx, items) {
+            const results: Appended[] = [];
+            for (const d of items) results.push(await claimAndAppend(trx, d));
+            return results;
+          },
+        })
+      : null;
+
+  /** Raw deliveries arriving together: one INSERT, one commit; a provider id seen before is not stored again. */
+  const rawWriter = createGroupCommit<Insertable<InboundMessageRow>, boolean>({
+    db,
+    keyOf: () => 'inbound',
+    // An email may weigh megabytes: a group carries at most about 4 MiB of payload, or 64 deliveries.
+    weightOf: (row) => 1 + Math.floor((row.payload as Buffer).length / 65_536),
+    maxWeight: RAW_GROUP_MAX,
+    attempts: 4,
+    async run(trx, rows) {
+      const stored = await trx
+        .insertInto('inbound_messages')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['channel_id', 'provider_message_id']).doNothing())
+        .returning('id')
+        .execute();
+      const ids = new Set(stored.map((r) => r.id));
+      return rows.map((row) => ids.has(row.id));
+    },
+  });
+
+  /** One attempt at a stored delivery whose payload is at hand; failures are recorded, never thrown. */
+  async function processDelivery(
+    id: string,
+    channel: Channel,
+    payload: Buffer,
+  ): Promise<{ status: AcceptResult['status']; appended: Appended }> {
+    try {
+      const adapter = adapterFor(deps.adapters, channel);
+      if (!adapter) throw new Error(`No adapter for channel kind ${channel.kind}`);
+      // Parsed before any transaction: an adapter may fetch media over the network.
+      const d = { id, channel, parsed: await adapter.parseInbound(payload, channel) };
+      const appended = processor
+        ? await processor.submit(d)
+        : await inTransactionWithRetry(db, (trx) => claimAndAppend(trx, d));
+      return { status: appended ? 'processed' : 'pending', appended };
+    } catch (err) {
+      await fail(id, err);
+      return { status: 'failed', appended: null };
+    }
   }
 
   /** One attempt at a stored delivery; failures are recorded, never thrown. */
   async function processInbound(id: string): Promise<AcceptResult['status']> {
-    if (!(await claim(id, Date.now()))) return 'pending';
+    let row;
+    let channel;
     try {
-      const row = await db
+      row = await db
         .selectFrom('inbound_messages')
         .selectAll()
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
-      const channel = await channels.retrieveChannel(row.channel_id);
-      const adapter = adapterFor(deps.adapters, channel);
-      if (!adapter) throw new Error(`No adapter for channel kind ${channel.kind}`);
-      const parsed = await adapter.parseInbound(Buffer.from(row.payload), channel);
-      await append(id, channel, parsed);
-      return 'processed';
+      channel = await channels.retrieveChannel(row.channel_id);
     } catch (err) {
       await fail(id, err);
       return 'failed';
     }
+    return (await processDelivery(id, channel, Buffer.from(row.payload))).status;
   }
 
   return {
@@ -353,43 +455,41 @@ export function createInbound(deps: InboundDeps) {
         providerMessageId: string | null;
         payload: Buffer;
         attachments?: NormalizedInbound['attachments'];
+        /** The sender's address or id as the adapter read it at the door (see `senderKey`). */
+        sender?: string | null | undefined;
       },
     ): Promise<AcceptResult> {
       if (input.attachments) checkAttachments(input.attachments, deps.attachments, 'attachments');
       const now = Date.now();
       const id = newId('inb');
-      try {
-        await db
-          .insertInto('inbound_messages')
-          .values({
-            id,
-            channel_id: channel.id,
-            channel_kind: channel.kind,
-            provider_message_id: input.providerMessageId,
-            payload: input.payload,
-            status: 'pending',
-            attempts: 0,
-            last_error: null,
-            next_attempt_at: now + CLAIM_MS,
-            claimed_until: null,
-            customer_id: null,
-            message_id: null,
-            received_at: now,
-            processed_at: null,
-          })
-          .execute();
-      } catch (err) {
-        if (!isUniqueViolation(err) || !input.providerMessageId) throw err;
+      const stored = await rawWriter.submit({
+        id,
+        channel_id: channel.id,
+        channel_kind: channel.kind,
+        provider_message_id: input.providerMessageId,
+        payload: input.payload,
+        status: 'pending',
+        attempts: 0,
+        last_error: null,
+        next_attempt_at: now + CLAIM_MS,
+        claimed_until: null,
+        customer_id: null,
+        message_id: null,
+        received_at: now,
+        processed_at: null,
+        sender: senderKey(input.sender),
+      });
+      if (!stored) {
         const seen = await db
           .selectFrom('inbound_messages')
-          .select(['id', 'status', 'message_id'])
+          .select('id')
           .where('channel_id', '=', channel.id)
           .where('provider_message_id', '=', input.providerMessageId)
           .executeTakeFirstOrThrow();
         return { ...(await resultOf(seen.id)), duplicate: true };
       }
-      await processInbound(id);
-      return resultOf(id);
+      const { appended } = await processDelivery(id, channel, input.payload);
+      return appended ? { inbound_id: id, duplicate: false, status: 'processed', ...appended } : resultOf(id);
     },
 
     processInbound,

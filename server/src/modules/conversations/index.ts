@@ -6,6 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config';
 import type { NamedMigrations } from '../../platform/db/migrator';
+import type { Dialect } from '../../platform/db/columns';
 import type { Db } from '../../platform/db/database';
 import type { EventTypeDefinition } from '../../platform/events/envelope';
 import type { EventBus } from '../../platform/events/outbox';
@@ -28,10 +29,17 @@ import { alwaysOpen, isOpenAt } from './business-hours';
 import { createCsat } from './csat.service';
 import { createReports } from './report.service';
 import * as botsCsat0750 from './migrations/2026-11-22-0750-bots-csat';
+import * as inbox0500 from './migrations/2026-11-23-0500-mentions-merge-canned';
+import * as inboundSender0600 from './migrations/2026-11-23-0600-inbound-sender';
+import * as botFirst0610 from './migrations/2026-11-23-0610-bot-first';
+import * as agentConnections0620 from './migrations/2026-11-23-0620-agent-connections';
+import { createMerge } from './conversation.merge';
+import { createCanned } from './canned.service';
 
 export {
   adapterFor,
   checkAttachments,
+  senderKey,
   typeAllowed,
   type AttachmentLimits,
   type ChannelAdapter,
@@ -54,6 +62,9 @@ export type { BotTables } from './bot.table';
 export { botRoutes } from './bot.routes';
 export { csatPrivacyHandler, csatRoutes } from './csat.routes';
 export { reportRoutes } from './report.routes';
+export { cannedRoutes } from './canned.routes';
+export { cannedVariables } from './canned.template';
+export type { CannedResponse } from './canned.repository';
 export type { FindOrderForCustomer } from './bot.service';
 export type { OrderStatusView } from './bot.intents';
 
@@ -61,6 +72,10 @@ export const conversationsMigrations: NamedMigrations = {
   '2026-11-22-0700-conversations': conversations0700,
   '2026-11-22-0730-routing-sla': routing0730,
   '2026-11-22-0750-bots-csat': botsCsat0750,
+  '2026-11-23-0500-mentions-merge-canned': inbox0500,
+  '2026-11-23-0600-inbound-sender': inboundSender0600,
+  '2026-11-23-0610-bot-first': botFirst0610,
+  '2026-11-23-0620-agent-connections': agentConnections0620,
 };
 
 /** The core tables hold customer data (the privacy handler covers them); routing and SLA tables do not. */
@@ -68,10 +83,13 @@ export const conversationsNoCustomerData = {
   ...routingNoCustomerData,
   bot_rules: 'Auto-reply rules written by staff',
   bot_settings: 'The business’s bot settings and the external bot’s signing secret',
+  canned_responses: 'Reply templates written by staff ({{variables}}, no customer values)',
 };
 
 export interface ConversationsDeps {
   db: Db;
+  /** Which database: on SQLite concurrent inbound deliveries share transactions (inbound.service.ts). */
+  dialect?: Dialect | undefined;
   events: EventBus;
   config: Config;
   channels: ChannelsService;
@@ -85,6 +103,12 @@ export interface ConversationsDeps {
   findOrder?: FindOrderForCustomer | undefined;
   /** The server's public base URL, for the CSAT link in emails. */
   publicUrl?: (() => string) | undefined;
+  /** Active staff users allowed to read conversations: whom a note may @mention (users service, app.ts). */
+  mentionable?: (() => Promise<Array<{ id: string; name: string }>>) | undefined;
+  /** A staff user's name, for {{agent.name}} in canned responses. */
+  staffName?: ((userId: string) => Promise<string | null>) | undefined;
+  /** The customer's latest order, for {{order.number}} in canned responses (commerce, app.ts). */
+  latestOrder?: ((customerId: string) => Promise<{ number: string; status: string } | null>) | undefined;
 }
 
 /**
@@ -111,12 +135,15 @@ export function createConversations(deps: ConversationsDeps) {
     conversations: service,
     reply: outbound.replyToConversation,
     csat,
-    // Open means the conversation's team is open; before routing has given it a team, the bot's own hours.
+    // Open means the conversation's team is open; before routing has given it a team (the bot goes first), a team
+    // that would take it is open; with no such team, the bot's own hours.
     isOpen: async (conversation, at) => {
       if (conversation.team_id) {
         const team = await teams.isOpen(conversation.team_id, at).catch(() => null); // null: team deleted
         if (team) return team.open;
       }
+      const serving = await routing.servingTeamOpen(conversation.id, at);
+      if (serving !== null) return serving;
       return isOpenAt((await bot.retrieveBotSettings()).business_hours ?? alwaysOpen, at);
     },
     // A handoff puts the conversation in front of people now rather than at the routing job's next sweep.
@@ -135,8 +162,11 @@ export function createConversations(deps: ConversationsDeps) {
   const sla = createSla(deps);
   return {
     ...service,
+    ...createMerge(deps),
     ...inbound,
     ...outbound,
+    /** Canned responses (reply templates with variables); `cannedRoutes(conversations.canned)` serves them. */
+    canned: createCanned(deps),
     attachmentLimits: attachments,
     bot,
     csat,
@@ -194,7 +224,26 @@ export const conversationsEventTypes: EventTypeDefinition[] = [
     description: 'Open, pending, snoozed or resolved (data.from, data.to)',
     permission: read,
   },
-  { type: 'conversation.updated', description: 'Labels or priority changed', permission: read },
+  {
+    type: 'conversation.updated',
+    description: 'Labels or priority changed, or another conversation was merged in (data.merged_from)',
+    permission: read,
+  },
+  {
+    type: 'conversation.merged',
+    description: 'This conversation was merged into another (data.into); it is read-only from now on',
+    permission: read,
+  },
+  {
+    type: 'conversation.split',
+    description: 'Messages of this conversation started a new one (data.into, data.messages)',
+    permission: read,
+  },
+  {
+    type: 'conversation.mentioned',
+    description: 'A private note mentioned a staff user (data.user_id, data.message_id)',
+    permission: read,
+  },
   {
     type: 'message.received',
     description: 'A customer’s message arrived on a channel (ids only)',

@@ -43,6 +43,8 @@ export interface Message {
   text: string | null;
   html: string | null;
   attachments: AttachmentInfo[];
+  /** Staff user ids a private note mentions (@Ana); empty for everything else. */
+  mentions: string[];
   delivery_status: DeliveryStatus;
   delivery_error: string | null;
   created_at: string;
@@ -54,6 +56,8 @@ export interface MessageMeta {
   email_message_id?: string;
   references?: string[];
   in_reply_to?: string | null;
+  /** A note's mentioned staff user ids. */
+  mentions?: string[];
   [key: string]: unknown;
 }
 
@@ -73,6 +77,7 @@ export function messageFromRow(row: Selectable<MessageRow>): Message {
     text: row.text,
     html: row.html,
     attachments: decodeJson<AttachmentInfo[]>(row.attachments) ?? [],
+    mentions: decodeJson<MessageMeta>(row.meta)?.mentions ?? [],
     delivery_status: row.delivery_status as DeliveryStatus,
     delivery_error: row.delivery_error,
     created_at: toIsoRequired(row.created_at),

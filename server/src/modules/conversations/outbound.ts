@@ -2,7 +2,8 @@
  * @module Replies: the agent's message leaves on the channel the customer last wrote on, unless the agent picks
  * another channel the customer can be reached on. Before anything is stored the reply must pass the customer's
  * consent for `service` messages on that channel and, on WhatsApp, the 24-hour customer-service window (outside
- * it only an approved template). The message is stored `queued` with its event, sent outside the transaction
+ * it only an approved template); on Messenger and Instagram, Meta's standard messaging window (outside it only a
+ * message tag). The message is stored `queued` with its event, sent outside the transaction
  * (no network I/O inside one), then marked `sent` or `failed` with a second event.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -22,7 +23,12 @@ import {
   type ChannelAdapter,
   type InboundAttachment,
 } from './channel-adapter';
-import { findConversationRow, listContacts, updateConversationRow } from './conversation.repository';
+import {
+  findConversationRow,
+  listContacts,
+  updateConversationRow,
+  writable,
+} from './conversation.repository';
 import {
   findByProviderId,
   findMessageRow,
@@ -45,6 +51,20 @@ export const answersCustomer = (actor: Pick<Actor, 'type'>) => actor.type === 's
 /** WhatsApp's customer-service window (Meta's rule, not a setting). */
 export const WHATSAPP_WINDOW_MS = 24 * 3_600_000;
 
+/**
+ * Messenger's and Instagram's standard messaging window (Meta's policy, not a setting): 24 hours after the
+ * customer's last message. Outside it a reply needs a message tag; `HUMAN_AGENT` is a person's reply and reaches
+ * 7 days after her last message.
+ */
+export const META_WINDOW_MS = 24 * 3_600_000;
+export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * 3_600_000;
+
+/** The message tags Meta accepts per channel kind: Instagram takes only HUMAN_AGENT. */
+export const MESSAGE_TAGS: Readonly<Record<'messenger' | 'instagram', readonly string[]>> = {
+  messenger: ['HUMAN_AGENT', 'ACCOUNT_UPDATE', 'POST_PURCHASE_UPDATE', 'CONFIRMED_EVENT_UPDATE'],
+  instagram: ['HUMAN_AGENT'],
+};
+
 /** The consent vocabulary's channel for each channel kind that can carry a reply. */
 const consentChannel: Partial<Record<string, CommunicationChannel>> = {
   email: 'email',
@@ -63,6 +83,8 @@ export interface ReplyInput {
   html?: string | undefined;
   channel_id?: string | undefined;
   template?: { id: string; variables?: Record<string, string> | undefined } | undefined;
+  /** Messenger / Instagram outside the 24-hour window: one of MESSAGE_TAGS for the channel's kind. */
+  message_tag?: string | undefined;
   attachments?: Array<{ filename: string; content_type: string; content_base64: string }> | undefined;
 }
 
@@ -150,8 +172,9 @@ export function createOutbound(deps: OutboundDeps) {
      * @example await outbound.replyToConversation('cnv_01…', { text: 'Your parcel left today' }, actor)
      */
     async replyToConversation(id: string, input: ReplyInput, actor: Actor): Promise<Message> {
-      const conversation = await findConversationRow(db, id);
-      if (!conversation) throw new AppError('not_found', `No conversation with id ${id}.`);
+      const found = await findConversationRow(db, id);
+      if (!found) throw new AppError('not_found', `No conversation with id ${id}.`);
+      const conversation = writable(found);
       const channelId = input.channel_id ?? conversation.last_inbound_channel_id;
       if (!channelId)
         throw refuse(
@@ -204,6 +227,14 @@ export function createOutbound(deps: OutboundDeps) {
           );
       } else if (input.template)
         throw refuse('validation_failed', 'body.template', 'Templates are for WhatsApp channels.');
+      if (channel.kind === 'messenger' || channel.kind === 'instagram')
+        checkMetaWindow(channel.kind, reach.lastInboundAt, input.message_tag, actor);
+      else if (input.message_tag)
+        throw refuse(
+          'validation_failed',
+          'body.message_tag',
+          'Message tags are for Messenger and Instagram channels.',
+        );
       const files: InboundAttachment[] = (input.attachments ?? []).map((a) => ({
         filename: a.filename,
         contentType: a.content_type,
@@ -241,7 +272,10 @@ export function createOutbound(deps: OutboundDeps) {
           text: input.text ?? null,
           html: input.html ?? null,
           attachments: encodeJson([]),
-          meta: encodeJson(input.template ? { template: input.template } : {}),
+          meta: encodeJson({
+            ...(input.template ? { template: input.template } : {}),
+            ...(input.message_tag ? { message_tag: input.message_tag } : {}),
+          }),
           delivery_status: 'queued',
           delivery_error: null,
           created_at: now,
@@ -308,6 +342,7 @@ export function createOutbound(deps: OutboundDeps) {
           template: input.template
             ? { id: input.template.id, variables: input.template.variables ?? {} }
             : null,
+          messageTag: input.message_tag ?? null,
         },
         adapter,
         row,
@@ -352,6 +387,45 @@ export function createOutbound(deps: OutboundDeps) {
       });
     },
   };
+}
+
+/**
+ * Meta's standard messaging window on Messenger and Instagram: inside 24 hours of the customer's last message any
+ * reply goes; outside it only a tagged one — `HUMAN_AGENT` for a person's reply within 7 days, or (Messenger only)
+ * a non-promotional update tag. Throws a problem naming `body.message_tag`.
+ * @example checkMetaWindow('instagram', Date.now() - 30 * 3_600_000, 'HUMAN_AGENT', agent) // passes
+ */
+export function checkMetaWindow(
+  kind: 'messenger' | 'instagram',
+  lastInboundAt: number | null,
+  tag: string | undefined,
+  actor: Pick<Actor, 'type'>,
+  now = Date.now(),
+): void {
+  const allowed = MESSAGE_TAGS[kind];
+  if (tag && !allowed.includes(tag))
+    throw refuse(
+      'validation_failed',
+      'body.message_tag',
+      `${kind === 'instagram' ? 'Instagram' : 'Messenger'} accepts the message tags ${allowed.join(', ')}.`,
+    );
+  const since = lastInboundAt === null ? Infinity : now - lastInboundAt;
+  if (!tag && since >= META_WINDOW_MS)
+    throw new AppError(
+      'messaging_window_closed',
+      `The customer last wrote on ${kind === 'instagram' ? 'Instagram' : 'Messenger'} more than 24 hours ago: send the reply with a message tag (${allowed.join(', ')}).`,
+      { errors: [{ field: 'body.message_tag', message: 'is required outside the 24-hour window' }] },
+    );
+  if (tag !== 'HUMAN_AGENT') return;
+  // HUMAN_AGENT is Meta's promise that a person wrote this: never for bots, the system or API keys.
+  if (!answersCustomer(actor))
+    throw refuse('unprocessable', 'body.message_tag', 'HUMAN_AGENT is only for a reply written by a person.');
+  if (since >= HUMAN_AGENT_WINDOW_MS)
+    throw new AppError(
+      'messaging_window_closed',
+      'HUMAN_AGENT reaches only 7 days after the customer’s last message.',
+      { errors: [{ field: 'body.message_tag', message: 'HUMAN_AGENT is past its 7-day window' }] },
+    );
 }
 
 const replySubject = (subject: string) => (/^re:/i.test(subject) ? subject : `Re: ${subject}`);

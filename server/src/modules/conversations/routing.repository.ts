@@ -99,6 +99,7 @@ export async function listUnassignedRows(
   const limit = Math.min(filter.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   let q = db.selectFrom('conversations').selectAll().where('assignee_id', 'is', null);
   if (filter.status) q = q.where('status', '=', filter.status);
+  else q = q.where('status', '<>', 'merged'); // merged ones are read-only history
   if (filter.channel_id) q = q.where('last_inbound_channel_id', '=', filter.channel_id);
   if (filter.customer_id) q = q.where('customer_id', '=', filter.customer_id);
   if (filter.cursor) {

@@ -5,6 +5,8 @@
  * business hours it queues and the job routes it at opening. An agent who does not answer within the team's
  * reassign time loses it to the next. Claims are guarded UPDATEs (capacity `active < capacity`, conversation
  * `assignee_id IS NULL`) checked by rows affected, so parallel routers never double-assign or overfill an agent.
+ * When the bot is on, it goes first: routing leaves an open, unassigned conversation alone until the bot hands it
+ * off or releases it (bot.service.ts); when the bot is off, routing places it at once.
  */
 import type { Selectable } from 'kysely';
 import { AppError, notFound } from '../../platform/errors';
@@ -21,10 +23,14 @@ import type { TeamRow } from './routing.table';
 import type { Conversation } from './conversation.repository';
 import { conversationFromRow } from './conversation.repository';
 import { answersCustomer } from './outbound';
+import { botHolds, readSettings } from './bot.repository';
 import { channelKindOf, findRoutingRow, holdRouting, releaseRouting } from './routing.repository';
 import { calendarOf, claimLoad, ensureLoad, releaseLoad, teamIdsOfUser } from './team.repository';
 
 const routingActor: Actor = { type: 'system', id: null, label: 'routing' };
+
+/** How long the routing job waits for the bot to pick up a new message before routing past it. */
+const BOT_FIRST_GRACE_MS = 60_000;
 
 export interface RoutingDeps {
   db: Db;
@@ -195,7 +201,17 @@ export function createRouting(deps: RoutingDeps) {
     });
   }
 
-  async function queue(conversationId: string, teamId: string | null, now: number): Promise<void> {
+  async function queue(
+    conv: Pick<ConversationRow, 'id' | 'team_id'>,
+    teamId: string | null,
+    now: number,
+  ): Promise<void> {
+    const conversationId = conv.id;
+    // The customer wrote again while it waits: already queued for this team, so there is nothing to write (a
+    // transaction per message otherwise). Only a skipped write, never a decision, rests on this read.
+    const current = await findRoutingRow(db, conversationId);
+    if (current?.state === 'queued' && current.team_id === teamId && (!teamId || conv.team_id === teamId))
+      return;
     await inTransaction(db, async (trx) => {
       if (teamId)
         await trx
@@ -270,7 +286,7 @@ export function createRouting(deps: RoutingDeps) {
         if (outcome === 'taken') return { state: 'skipped' };
       }
     }
-    await queue(id, queueTeam, now);
+    await queue(conv, queueTeam, now);
     return { state: 'queued', team_id: queueTeam };
   }
 
@@ -299,7 +315,8 @@ export function createRouting(deps: RoutingDeps) {
     // Only open conversations occupy an agent; pending, snoozed and resolved ones free the place.
     const wanted = conv.status === 'open' ? conv.assignee_id : null;
     if (holder === wanted) {
-      if (!wanted && conv.status === 'open') routeLater(trx, conversationId);
+      if (!wanted && conv.status === 'open' && !(await botHolds(trx, conversationId)))
+        routeLater(trx, conversationId);
       return;
     }
     if (holder) await releaseRouting(trx, conversationId, now, 'released');
@@ -319,11 +336,28 @@ export function createRouting(deps: RoutingDeps) {
         )
       )
         await claimLoad(trx, wanted, kind, true);
-    } else if (conv.status === 'open') routeLater(trx, conversationId);
+    } else if (conv.status === 'open' && !(await botHolds(trx, conversationId)))
+      routeLater(trx, conversationId);
   }
 
   return {
     routeConversation,
+
+    /**
+     * Whether a team that would take this conversation (its own, else those serving its channel kind) is open at
+     * `at`; null when no team would. The bot asks before routing has given the conversation a team.
+     */
+    async servingTeamOpen(id: string, at: number): Promise<boolean | null> {
+      const conv = await findConversationRow(db, id);
+      if (!conv) return null;
+      const kind = await channelKindOf(db, id);
+      const teams = (await db.selectFrom('teams').selectAll().execute()).filter((t) => {
+        if (conv.team_id) return t.id === conv.team_id;
+        const kinds = decodeJson<string[]>(t.channel_kinds);
+        return kinds.length === 0 || kinds.includes(kind);
+      });
+      return teams.length ? teams.some((t) => isOpenAt(calendarOf(t), at)) : null;
+    },
 
     /** Waits for routing started after commits (tests, shutdown). */
     async settled(): Promise<void> {
@@ -335,11 +369,55 @@ export function createRouting(deps: RoutingDeps) {
      * business hours or with nobody free, and any a crash left behind. Returns how many were assigned.
      */
     async routeWaiting(now = Date.now(), limit = 100): Promise<number> {
+      const { settings: bot } = await readSettings(db);
       const rows = await db
         .selectFrom('conversations')
         .select('id')
         .where('status', '=', 'open')
         .where('assignee_id', 'is', null)
+        // The bot goes first: skip what it holds (botHolds) — unless it has no task left for the conversation and
+        // never answered it, i.e. it will not (a conversation from before the bot was on, a lost task).
+        .$if(bot.enabled, (qb) =>
+          qb.where((eb) =>
+            eb.or([
+              eb.exists(
+                eb
+                  .selectFrom('bot_states')
+                  .select('bot_states.conversation_id')
+                  .whereRef('bot_states.conversation_id', '=', 'conversations.id')
+                  .where((s) =>
+                    s.or([
+                      s('bot_states.handed_off_at', 'is not', null),
+                      s('bot_states.released_at', 'is not', null),
+                    ]),
+                  ),
+              ),
+              eb.and([
+                eb.not(
+                  eb.exists(
+                    eb
+                      .selectFrom('bot_states')
+                      .select('bot_states.conversation_id')
+                      .whereRef('bot_states.conversation_id', '=', 'conversations.id')
+                      .where('bot_states.answered_at', 'is not', null),
+                  ),
+                ),
+                eb.not(
+                  eb.exists(
+                    eb
+                      .selectFrom('bot_tasks')
+                      .select('bot_tasks.id')
+                      .whereRef('bot_tasks.conversation_id', '=', 'conversations.id')
+                      .where('bot_tasks.kind', '=', 'message')
+                      .where('bot_tasks.status', 'in', ['pending', 'processing', 'failed']),
+                  ),
+                ),
+                // A message the dispatcher has not yet handed to the bot consumer has no task yet: give it time.
+                eb('conversations.waiting_since', '<', now - BOT_FIRST_GRACE_MS),
+              ]),
+            ]),
+          ),
+        )
         .orderBy('waiting_since')
         .orderBy('id')
         .limit(limit)

@@ -28,6 +28,13 @@ export interface AgentStateRow {
   idle_since: number;
 }
 
+/** One server process holding console sockets of one agent, refreshed by its heartbeat. */
+export interface AgentConnectionRow {
+  user_id: string;
+  node_id: string;
+  seen_at: number;
+}
+
 export interface AgentLoadRow {
   user_id: string;
   channel_kind: string;
@@ -81,6 +88,7 @@ export interface RoutingTables {
   teams: TeamRow;
   team_members: TeamMemberRow;
   agent_states: AgentStateRow;
+  agent_connections: AgentConnectionRow;
   agent_loads: AgentLoadRow;
   conversation_routing: ConversationRoutingRow;
   sla_policies: SlaPolicyRow;

@@ -90,10 +90,12 @@ export function createSla(deps: { db: Db; events: EventBus }) {
 
   /** The most specific policy matching the conversation (each named field must match; more fields win). */
   async function policyFor(trx: DbOrTrx, conversationId: string) {
+    // Policies first: without any (SLA unused) each customer message costs this one small read, not three.
+    const policies = await trx.selectFrom('sla_policies').selectAll().orderBy('id').execute();
+    if (policies.length === 0) return null;
     const conv = await findConversationRow(trx, conversationId);
     if (!conv) return null;
     const kind = await channelKindOf(trx, conversationId);
-    const policies = await trx.selectFrom('sla_policies').selectAll().orderBy('id').execute();
     const score = (p: Selectable<SlaPolicyRow>) =>
       (p.priority && p.priority !== conv.priority) ||
       (p.channel_kind && p.channel_kind !== kind) ||
@@ -371,6 +373,9 @@ export function createSla(deps: { db: Db; events: EventBus }) {
             if (data.to === 'resolved') {
               await stop(tx, id, ['resolution'], at);
               await stop(tx, id, ['first_response', 'next_response'], at, 'cancelled');
+            } else if (data.to === 'merged') {
+              // Merged into another conversation: its clocks end here; the survivor keeps its own.
+              await stop(tx, id, ['first_response', 'next_response', 'resolution'], at, 'cancelled');
             } else if (data.to === 'pending' || data.to === 'snoozed') await pause(tx, id, at);
             else if (data.to === 'open') await resume(tx, id, at);
           }

@@ -6,7 +6,7 @@
 import { AppError, notFound } from '../../platform/errors';
 import { encodeJson } from '../../platform/db/codecs';
 import type { Db } from '../../platform/db/database';
-import { inTransaction } from '../../platform/db/transaction';
+import { inTransaction, type Trx } from '../../platform/db/transaction';
 import { newId } from '../../platform/ids';
 import type { Actor } from '../../platform/auth/principal';
 import type { EventBus } from '../../platform/events/outbox';
@@ -47,8 +47,74 @@ const invalid = (field: string, message: string) =>
 
 const lower = (xs: string[] | undefined) => [...new Set((xs ?? []).map((x) => x.trim().toLowerCase()))];
 
+/**
+ * Takes the agent's presence row for the rest of the transaction (a no-op UPDATE locks it on PostgreSQL; SQLite
+ * has one writer anyway), so processes connecting and disconnecting her are serialized: whoever goes second sees
+ * the other's committed connection row.
+ */
+async function lockAgent(trx: Trx, userId: string, now: number): Promise<void> {
+  await trx
+    .insertInto('agent_states')
+    .values({ user_id: userId, presence: 'offline', presence_at: now, idle_since: now })
+    .onConflict((oc) => oc.column('user_id').doNothing())
+    .execute();
+  await trx
+    .updateTable('agent_states')
+    .set((eb) => ({ presence_at: eb.ref('presence_at') }))
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** Whether some process holds a connection of hers seen since `freshSince`. */
+async function heldElsewhere(trx: Trx, userId: string, freshSince: number): Promise<boolean> {
+  const row = await trx
+    .selectFrom('agent_connections')
+    .select('node_id')
+    .where('user_id', '=', userId)
+    .where('seen_at', '>=', freshSince)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export function createTeamsService(deps: TeamsDeps) {
   const { db, events } = deps;
+
+  /** Sets presence in the caller's transaction with its event; `onlyFrom` limits what it may change. */
+  async function changePresence(
+    trx: Trx,
+    userId: string,
+    presence: Presence,
+    actor: Actor,
+    at: number,
+    onlyFrom?: Presence[],
+  ): Promise<boolean> {
+    const before = await trx
+      .selectFrom('agent_states')
+      .select('presence')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (before?.presence === presence) return false;
+    if (onlyFrom && !onlyFrom.includes((before?.presence ?? 'offline') as Presence)) return false;
+    await trx
+      .insertInto('agent_states')
+      .values({ user_id: userId, presence, presence_at: at, idle_since: at })
+      .onConflict((oc) =>
+        oc.column('user_id').doUpdateSet({
+          presence,
+          presence_at: at,
+          ...(presence === 'online' ? { idle_since: at } : {}),
+        }),
+      )
+      .execute();
+    await events.append(trx, {
+      type: 'agent.presence_changed',
+      aggregate: { type: 'agent', id: userId },
+      actor,
+      data: { user_id: userId, from: before?.presence ?? 'offline', to: presence },
+    });
+    return true;
+  }
 
   async function check(input: Partial<TeamInput>): Promise<void> {
     if (input.timezone !== undefined && !isValidZone(input.timezone))
@@ -207,42 +273,85 @@ export function createTeamsService(deps: TeamsDeps) {
       /** Change only from one of these (the console's connection must not undo an explicit "away"). */
       onlyFrom?: Presence[],
     ): Promise<AgentState> {
-      await inTransaction(db, async (trx) => {
-        const before = await trx
-          .selectFrom('agent_states')
-          .select('presence')
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
-        if (before?.presence === presence) return;
-        if (onlyFrom && !onlyFrom.includes((before?.presence ?? 'offline') as Presence)) return;
-        await trx
-          .insertInto('agent_states')
-          .values({ user_id: userId, presence, presence_at: at, idle_since: at })
-          .onConflict((oc) =>
-            oc.column('user_id').doUpdateSet({
-              presence,
-              presence_at: at,
-              ...(presence === 'online' ? { idle_since: at } : {}),
-            }),
-          )
-          .execute();
-        await events.append(trx, {
-          type: 'agent.presence_changed',
-          aggregate: { type: 'agent', id: userId },
-          actor,
-          data: { user_id: userId, from: before?.presence ?? 'offline', to: presence },
-        });
-      });
+      await inTransaction(db, (trx) => changePresence(trx, userId, presence, actor, at, onlyFrom));
       return this.retrieveAgent(userId);
     },
 
     /**
      * The console's connection sets presence: opening it brings an offline agent online, closing her last one
-     * takes an online agent offline. An agent who chose "away" stays away either way.
+     * takes an online agent offline. An agent who chose "away" stays away either way. With `node` (the server
+     * process and how long its heartbeat vouches), presence is shared by every process on the database: each
+     * keeps a row while it holds her sockets, and she goes offline only when no process holds a fresh one.
+     * @example await teams.presenceFromConnection(userId, false, actor, { id: 'node_01…', ttlMs: 45_000 })
      */
-    async presenceFromConnection(userId: string, connected: boolean, actor: Actor): Promise<void> {
-      if (connected) await this.setPresence(userId, 'online', actor, Date.now(), ['offline']);
-      else await this.setPresence(userId, 'offline', actor, Date.now(), ['online']);
+    async presenceFromConnection(
+      userId: string,
+      connected: boolean,
+      actor: Actor,
+      node?: { id: string; ttlMs: number },
+    ): Promise<void> {
+      if (!node) {
+        if (connected) await this.setPresence(userId, 'online', actor, Date.now(), ['offline']);
+        else await this.setPresence(userId, 'offline', actor, Date.now(), ['online']);
+        return;
+      }
+      const now = Date.now();
+      await inTransaction(db, async (trx) => {
+        await lockAgent(trx, userId, now);
+        if (connected) {
+          await trx
+            .insertInto('agent_connections')
+            .values({ user_id: userId, node_id: node.id, seen_at: now })
+            .onConflict((oc) => oc.columns(['user_id', 'node_id']).doUpdateSet({ seen_at: now }))
+            .execute();
+          await changePresence(trx, userId, 'online', actor, now, ['offline']);
+          return;
+        }
+        await trx
+          .deleteFrom('agent_connections')
+          .where('user_id', '=', userId)
+          .where('node_id', '=', node.id)
+          .execute();
+        if (!(await heldElsewhere(trx, userId, now - node.ttlMs)))
+          await changePresence(trx, userId, 'offline', actor, now, ['online']);
+      });
+    },
+
+    /** This process still holds these agents' sockets: refreshes its rows (every few seconds, app.ts). */
+    async heartbeatPresence(nodeId: string, userIds: string[], now = Date.now()): Promise<void> {
+      if (!userIds.length) return;
+      await db
+        .updateTable('agent_connections')
+        .set({ seen_at: now })
+        .where('node_id', '=', nodeId)
+        .where('user_id', 'in', userIds)
+        .execute();
+    },
+
+    /**
+     * A process that stopped heartbeating (it died) vouches for nobody: its stale rows go, and an agent no process
+     * holds any more goes offline (never from "away"). Returns how many agents went offline.
+     */
+    async expirePresence(ttlMs: number, actor: Actor, now = Date.now()): Promise<number> {
+      const stale = await db
+        .selectFrom('agent_connections')
+        .select('user_id')
+        .distinct()
+        .where('seen_at', '<', now - ttlMs)
+        .execute();
+      let offline = 0;
+      for (const { user_id: userId } of stale)
+        await inTransaction(db, async (trx) => {
+          await lockAgent(trx, userId, now);
+          await trx
+            .deleteFrom('agent_connections')
+            .where('user_id', '=', userId)
+            .where('seen_at', '<', now - ttlMs)
+            .execute();
+          if (!(await heldElsewhere(trx, userId, now - ttlMs)))
+            if (await changePresence(trx, userId, 'offline', actor, now, ['online'])) offline++;
+        });
+      return offline;
     },
 
     /**

@@ -42,6 +42,13 @@ const LocationAvailabilitySchema = Type.Object({
   available: Type.Integer(),
   incoming: Type.Array(Type.Object({ quantity: Type.Integer(), eta: Type.String() })),
   promise: Nullable(PromiseSchema),
+  pickup: Nullable(
+    Type.Union([Type.Literal('available_now'), Type.Literal('available_after_transfer')], {
+      description:
+        'mode=pickup: the store has the units now, or another location sends them by transfer (promise counts it)',
+    }),
+  ),
+  transfer_from: Nullable(Type.Object({ location_id: Type.String(), name: Type.String() })),
 });
 
 const AvailabilitySchema = Type.Object(

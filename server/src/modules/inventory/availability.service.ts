@@ -1,7 +1,10 @@
 /**
  * @module Availability to promise (ATP): for one channel, many SKUs at once — the total it can sell and where,
  * optionally near a point within a radius ("in stock at 3 stores within 10 km"), and per delivery mode with a
- * promise date that counts preparation time, opening hours, the same-day cut-off and stock on its way.
+ * promise date that counts preparation time, opening hours, the same-day cut-off and stock on its way. For pickup,
+ * a store without the units is still offered when another location of the channel that sends goods (a warehouse,
+ * a store shipping from store) has them: `available_after_transfer`, with the promise counted from the transfer's
+ * lead time.
  */
 import { AppError } from '../../platform/errors';
 import type { Db } from '../../platform/db/database';
@@ -29,6 +32,13 @@ export interface LocationAvailability {
   available: number;
   incoming: Array<{ quantity: number; eta: string }>;
   promise: DeliveryPromise | null;
+  /**
+   * Pickup only: `available_now` (the store has the units), `available_after_transfer` (another location sends
+   * them; `promise` counts the transfer), or null (neither).
+   */
+  pickup: 'available_now' | 'available_after_transfer' | null;
+  /** Pickup after transfer: where the units come from. */
+  transfer_from: { location_id: string; name: string } | null;
 }
 
 export interface SkuAvailability {
@@ -60,7 +70,13 @@ const MINUTE = 60_000;
 /** Promises from stock on hand kept for reuse (per location, mode and minute); cleared when full. */
 const RECENT_PROMISES = 10_000;
 
-export function createAvailabilityService(deps: { db: Db; shipTransitDays: number }) {
+export function createAvailabilityService(deps: {
+  db: Db;
+  shipTransitDays: number;
+  /** Hours a transfer takes to reach a store (pickup after transfer); default 48. */
+  transferLeadHours?: number | undefined;
+}) {
+  const leadMs = (deps.transferLeadHours ?? 48) * 60 * MINUTE;
   const { db } = deps;
   const recent = new Map<string, DeliveryPromise | null>();
 
@@ -84,7 +100,19 @@ export function createAvailabilityService(deps: { db: Db; shipTransitDays: numbe
     return promise;
   }
 
+  /** A pickup promise for units a transfer sends now: ready once they arrive and the store prepared them. */
+  function promiseAfterTransfer(schedule: ChannelLocation['schedule'], now: number): DeliveryPromise | null {
+    const promise = promiseFrom('pickup', schedule, now + leadMs, {
+      transitDays: deps.shipTransitDays,
+      incoming: true,
+    });
+    return promise && { ...promise, factors: [...promise.factors, 'transfer'] };
+  }
+
   return {
+    /** The transfer lead time (ms) promises count from: checkout dates a pickup's transfer with it. */
+    transferLeadMs: leadMs,
+
     /**
      * What a channel can sell of these SKUs, where, and by when.
      * @example await availability.checkAvailability({ channel_id: 'cha_web', skus: ['TEE-M', 'TEE-L'],
@@ -104,6 +132,11 @@ export function createAvailabilityService(deps: { db: Db; shipTransitDays: numbe
         near: query.near,
         radiusKm: query.near ? query.radius_km : undefined,
       });
+      // Pickup: the locations that could send the units to a store lacking them (those that send goods).
+      const senders =
+        query.mode === 'pickup'
+          ? await loadChannelStock(db, { channelId: query.channel_id, skus, mode: 'ship' })
+          : null;
       const now = Date.now();
       const atLocation = new Map<string, DeliveryPromise | null>();
       /** The promise for `quantity` units at a location: now when it has them, else when a transfer brings them. */
@@ -131,10 +164,17 @@ export function createAvailabilityService(deps: { db: Db; shipTransitDays: numbe
         for (const location of stock.eligible) {
           const free = stock.free(location.id, sku);
           const incoming = stock.incoming(location.id, sku);
-          if (free <= 0 && incoming.length === 0) continue;
+          let promise = query.mode ? promiseFor(location, free, incoming, query.mode) : null;
+          // A store short of the units with no lot on its way that covers them: another location can send them
+          // (checkout reserves them there and creates the transfer), promised from the transfer's lead time.
+          const source =
+            senders && free < quantity && !promise
+              ? senders.eligible.find((l) => l.id !== location.id && senders.free(l.id, sku) >= quantity)
+              : undefined;
+          if (source) promise = promiseAfterTransfer(location.schedule, now);
+          if (free <= 0 && incoming.length === 0 && !source) continue;
           available += Math.max(0, free);
           if (free >= quantity) inStock += 1;
-          const promise = query.mode ? promiseFor(location, free, incoming, query.mode) : null;
           if (promise && (!best || earlier(promise, best))) best = { ...promise, location_id: location.id };
           locations.push({
             location_id: location.id,
@@ -145,6 +185,14 @@ export function createAvailabilityService(deps: { db: Db; shipTransitDays: numbe
             available: Math.max(0, free),
             incoming: incoming.map((l) => ({ quantity: l.quantity, eta: new Date(l.eta).toISOString() })),
             promise,
+            pickup: !senders
+              ? null
+              : free >= quantity
+                ? 'available_now'
+                : source && promise
+                  ? 'available_after_transfer'
+                  : null,
+            transfer_from: source && promise ? { location_id: source.id, name: source.name } : null,
           });
         }
         return { sku, available, locations_in_stock: inStock, promise: best, locations };

@@ -7,6 +7,7 @@ import * as locations0200 from './migrations/2026-11-22-0200-locations';
 import * as capabilities0500 from './migrations/2026-11-22-0500-location-capabilities';
 import * as stock0510 from './migrations/2026-11-22-0510-stock';
 import * as skuPrefix0520 from './migrations/2026-11-22-0520-stock-sku-prefix';
+import * as reservationTransfer0200 from './migrations/2026-11-23-0200-reservation-transfer';
 
 export {
   createLocationsService,
@@ -73,6 +74,7 @@ export const inventoryMigrations: NamedMigrations = {
   '2026-11-22-0500-location-capabilities': capabilities0500,
   '2026-11-22-0510-stock': stock0510,
   '2026-11-22-0520-stock-sku-prefix': skuPrefix0520,
+  '2026-11-23-0200-reservation-transfer': reservationTransfer0200,
 };
 
 const read = 'inventory:read' as const;

@@ -9,7 +9,15 @@ import type { DbOrTrx } from '../../platform/db/transaction';
 import { paginate, type Page, type PageRequest } from '../../platform/http/pagination';
 import type { StockLevelRow, StockReservationRow } from './stock.table';
 
-export const reservationStatuses = ['active', 'confirmed', 'released', 'expired', 'fulfilled'] as const;
+/** `in_transit`: a confirmed reservation travelling with a transfer to the store that will hold it (see transfer.service). */
+export const reservationStatuses = [
+  'active',
+  'confirmed',
+  'in_transit',
+  'released',
+  'expired',
+  'fulfilled',
+] as const;
 export type ReservationStatus = (typeof reservationStatuses)[number];
 
 export interface Reservation {
@@ -22,6 +30,8 @@ export interface Reservation {
   location_id: string;
   quantity: number;
   reference: { type: string; id: string };
+  /** The transfer bringing these units to `location_id`'s successor (pickup at another store); null otherwise. */
+  transfer_id: string | null;
   expires_at: string | null;
   confirmed_at: string | null;
   ended_at: string | null;
@@ -41,6 +51,7 @@ export function reservationFromRow(row: Selectable<StockReservationRow>, now = D
     location_id: row.location_id,
     quantity: Number(row.quantity),
     reference: { type: row.reference_type, id: row.reference_id },
+    transfer_id: row.transfer_id ?? null,
     expires_at: toIso(expiresAt),
     confirmed_at: toIso(row.confirmed_at == null ? null : Number(row.confirmed_at)),
     ended_at: toIso(row.ended_at == null ? null : Number(row.ended_at)),

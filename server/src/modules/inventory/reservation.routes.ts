@@ -29,6 +29,7 @@ const ReservationSchema = Type.Object(
     location_id: Type.String(),
     quantity: Type.Integer(),
     reference: Type.Object({ type: Type.String(), id: Type.String() }),
+    transfer_id: Nullable(Type.String()),
     expires_at: Nullable(IsoTime),
     confirmed_at: Nullable(IsoTime),
     ended_at: Nullable(IsoTime),

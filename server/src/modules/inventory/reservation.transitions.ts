@@ -96,6 +96,29 @@ export async function endReservation(
     db.isTransaction ? inTransaction(db, fn) : inTransactionWithRetry(db as Db, fn);
   return run(async (trx) => {
     const now = Date.now();
+    // Released on its way to another store: no level holds its units as reserved now (they left the source and
+    // are incoming at the destination), so nothing is given back here; they arrive there free for sale.
+    const travelling =
+      action === 'release'
+        ? await moveReservation(trx, id, ['in_transit'], 'released', { ended_at: now })
+        : undefined;
+    if (travelling) {
+      await events.append(trx, {
+        type: 'stock.released',
+        aggregate: { type: 'reservation', id },
+        channelId: travelling.channel_id,
+        actor,
+        data: {
+          reservation_id: id,
+          sku: travelling.sku,
+          location_id: travelling.location_id,
+          quantity: Number(travelling.quantity),
+          reason: reason ?? 'released',
+          transfer_id: travelling.transfer_id ?? null,
+        },
+      });
+      return reservationFromRow(travelling, now);
+    }
     const moved =
       action === 'confirm'
         ? await moveReservation(

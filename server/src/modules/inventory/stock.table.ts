@@ -50,10 +50,15 @@ export interface StockReservationRow {
   sku: string;
   location_id: string;
   quantity: number;
-  /** active → confirmed → fulfilled; active|confirmed → released; active → expired. */
+  /**
+   * active → confirmed → fulfilled; active|confirmed → released; active → expired; confirmed → in_transit (with a
+   * transfer) → confirmed at the destination, or released on the way.
+   */
   status: string;
   reference_type: string;
   reference_id: string;
+  /** The transfer this reservation travels (or travelled) with. */
+  transfer_id?: string | null;
   expires_at: number | null;
   actor_type: string;
   actor_id: string | null;

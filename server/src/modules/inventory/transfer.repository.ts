@@ -3,7 +3,7 @@ import type { Insertable, Selectable } from 'kysely';
 import { toIso, toIsoRequired } from '../../platform/db/codecs';
 import type { DbOrTrx } from '../../platform/db/transaction';
 import { paginate, type Page, type PageRequest } from '../../platform/http/pagination';
-import type { StockTransferLineRow, StockTransferRow } from './stock.table';
+import type { StockReservationRow, StockTransferLineRow, StockTransferRow } from './stock.table';
 
 export const transferStatuses = ['in_transit', 'received'] as const;
 export type TransferStatus = (typeof transferStatuses)[number];
@@ -124,4 +124,43 @@ export async function listTransfers(
           .orderBy('sku')
           .execute();
   return { data: page.data.map((row) => transferFromRows(row, lines)), next_cursor: page.next_cursor };
+}
+
+/**
+ * Sends confirmed reservations on their way with a transfer: each moves confirmed → in_transit only if it still
+ * is confirmed (a conditional update). Returns the rows moved; fewer than asked means one was not confirmed.
+ */
+export async function sendReservations(
+  db: DbOrTrx,
+  ids: string[],
+  transferId: string,
+  now: number,
+): Promise<Array<Selectable<StockReservationRow>>> {
+  if (ids.length === 0) return [];
+  return db
+    .updateTable('stock_reservations')
+    .set({ status: 'in_transit', transfer_id: transferId, updated_at: now })
+    .where('id', 'in', ids)
+    .where('status', '=', 'confirmed')
+    .returningAll()
+    .execute();
+}
+
+/**
+ * Lands the reservations still travelling with a transfer at its destination: in_transit → confirmed, held at
+ * `locationId` now. Reservations released on the way stay released. Returns the rows landed.
+ */
+export async function landReservations(
+  db: DbOrTrx,
+  transferId: string,
+  locationId: string,
+  now: number,
+): Promise<Array<Selectable<StockReservationRow>>> {
+  return db
+    .updateTable('stock_reservations')
+    .set({ status: 'confirmed', location_id: locationId, updated_at: now })
+    .where('transfer_id', '=', transferId)
+    .where('status', '=', 'in_transit')
+    .returningAll()
+    .execute();
 }

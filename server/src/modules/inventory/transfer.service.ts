@@ -2,12 +2,14 @@
  * @module Transfers between locations: units leave the source now (`transfer_out`: on hand falls there, incoming
  * rises at the destination, with an ETA that promise dates use) and arrive on receipt (`transfer_in`: on hand
  * rises by what actually arrived, incoming falls by what was sent; a shortfall is recorded on the line).
- * Units reserved at the source never leave with a transfer.
+ * Units reserved at the source never leave with a plain transfer; a transfer *of reservations* (a pickup at a store
+ * that lacks the units) takes exactly those reserved units: they leave the source's on hand and reserved, travel
+ * as `in_transit` reservations, and are reserved again at the destination when it receives them.
  */
 import { AppError, notFound, type FieldError } from '../../platform/errors';
 import type { Actor } from '../../platform/auth/principal';
 import type { Db } from '../../platform/db/database';
-import { inTransaction } from '../../platform/db/transaction';
+import { inTransaction, type DbOrTrx } from '../../platform/db/transaction';
 import type { EventBus } from '../../platform/events/outbox';
 import type { Page, PageRequest } from '../../platform/http/pagination';
 import { newId } from '../../platform/ids';
@@ -17,8 +19,10 @@ import { ensureLevels } from './stock.repository';
 import {
   findTransfer,
   insertTransfer,
+  landReservations,
   listTransfers,
   markReceived,
+  sendReservations,
   setReceivedQuantity,
   type Transfer,
   type TransferStatus,
@@ -30,6 +34,15 @@ export interface CreateTransferInput {
   /** When the goods are expected at the destination (epoch ms). */
   eta: number;
   lines: Array<{ sku: string; quantity: number }>;
+  reason?: string | undefined;
+}
+
+export interface TransferReservationsInput {
+  /** Confirmed reservations, all at one location: that location is the source. */
+  reservation_ids: string[];
+  to_location_id: string;
+  /** When the goods are expected at the destination (epoch ms). */
+  eta: number;
   reason?: string | undefined;
 }
 
@@ -153,6 +166,22 @@ export function createTransfersService(deps: { db: Db; events: EventBus }) {
           else received.set(l.sku, l.quantity);
         });
         if (errors.length > 0) throw invalid(errors);
+        // Reservations travelling with it are held again here, with the units that brought them.
+        const landed = await landReservations(trx, id, transfer.to_location_id, now);
+        const held = new Map<string, number>();
+        for (const r of landed) held.set(r.sku, (held.get(r.sku) ?? 0) + Number(r.quantity));
+        for (const [i, line] of transfer.lines.entries())
+          if (received.get(line.sku)! < (held.get(line.sku) ?? 0))
+            errors.push({
+              field: `body.lines.${input.lines?.findIndex((l) => l.sku === line.sku) ?? i}.quantity`,
+              message: `is below the ${held.get(line.sku)} units reserved for orders on this transfer`,
+            });
+        if (errors.length > 0)
+          throw new AppError(
+            'conflict',
+            'Units reserved for orders are missing from this transfer: receive them all, then record the damage.',
+            { errors },
+          );
         const ctx = { kind: 'transfer_in' as const, actor, reference: { type: 'transfer', id } };
         for (const line of transfer.lines) {
           const got = received.get(line.sku)!;
@@ -161,7 +190,7 @@ export function createTransfersService(deps: { db: Db; events: EventBus }) {
             trx,
             events,
             to,
-            { on_hand: got, incoming: -line.quantity },
+            { on_hand: got, incoming: -line.quantity, reserved: held.get(line.sku) ?? 0 },
             ctx,
             {
               keepReserved: false,
@@ -178,6 +207,7 @@ export function createTransfersService(deps: { db: Db; events: EventBus }) {
           data: {
             transfer_id: id,
             to_location_id: transfer.to_location_id,
+            reservation_ids: landed.map((r) => r.id),
             lines: transfer.lines.map((l) => ({
               sku: l.sku,
               quantity: l.quantity,
@@ -188,6 +218,98 @@ export function createTransfersService(deps: { db: Db; events: EventBus }) {
         });
       });
       return (await findTransfer(db, id))!;
+    },
+
+    /**
+     * Sends reserved units to another location: a transfer whose lines are the reservations' units. They leave
+     * the source's on hand and reserved together (a `transfer_out` movement), are incoming at the destination, and
+     * each reservation travels (`in_transit`) until the transfer is received. Joins the caller's transaction when
+     * given one (checkout places the order and sends its pickup units in one unit of work).
+     * @example await transfers.transferReservations({ reservation_ids: ['res_…'], to_location_id: 'loc_mad01',
+     *   eta: Date.now() + 48 * 3_600_000, reason: 'pickup ord_…' }, actor)
+     */
+    async transferReservations(
+      input: TransferReservationsInput,
+      actor: Actor,
+      on: DbOrTrx = db,
+    ): Promise<Transfer> {
+      const id = newId('trf');
+      await inTransaction(on, async (trx) => {
+        const now = Date.now();
+        const rows = await sendReservations(trx, input.reservation_ids, id, now);
+        const from = new Set(rows.map((r) => r.location_id));
+        if (rows.length !== input.reservation_ids.length || rows.length === 0 || from.size !== 1)
+          throw new AppError(
+            'conflict',
+            'Only confirmed reservations held at one location can be sent with a transfer.',
+            { errors: [{ field: 'body.reservation_ids', message: 'are not all confirmed at one location' }] },
+          );
+        const source = rows[0]!.location_id;
+        if (source === input.to_location_id)
+          throw invalid([{ field: 'body.to_location_id', message: 'must differ from the source' }]);
+        const units = new Map<string, number>();
+        for (const r of rows) units.set(r.sku, (units.get(r.sku) ?? 0) + Number(r.quantity));
+        const lines = [...units.entries()].map(([sku, quantity]) => ({ sku, quantity }));
+        await insertTransfer(
+          trx,
+          {
+            id,
+            from_location_id: source,
+            to_location_id: input.to_location_id,
+            status: 'in_transit',
+            eta: input.eta,
+            reason: input.reason ?? null,
+            actor_type: actor.type,
+            actor_id: actor.id,
+            shipped_at: now,
+            received_at: null,
+            created_at: now,
+            updated_at: now,
+          },
+          lines.map((l) => ({ transfer_id: id, sku: l.sku, quantity: l.quantity, received_quantity: null })),
+        );
+        await ensureLevels(
+          trx,
+          lines.map((l) => ({ sku: l.sku, location_id: input.to_location_id })),
+          now,
+        );
+        const ctx = {
+          kind: 'transfer_out' as const,
+          actor,
+          reason: input.reason,
+          reference: { type: 'transfer', id },
+        };
+        for (const [i, line] of lines.entries()) {
+          const at = { sku: line.sku, location_id: source };
+          // The reserved units themselves leave: on hand and reserved fall together, never below zero.
+          const out = await applyMovement(
+            trx,
+            events,
+            at,
+            { on_hand: -line.quantity, reserved: -line.quantity },
+            ctx,
+            { keepReserved: true },
+          );
+          if (!out)
+            throw await explainRefusal(trx, at, `body.lines.${i}`, line.quantity, { units: 'reserved' });
+          const to = { sku: line.sku, location_id: input.to_location_id };
+          await applyMovement(trx, events, to, { incoming: line.quantity }, ctx, { keepReserved: false });
+        }
+        await events.append(trx, {
+          type: 'transfer.shipped',
+          aggregate: { type: 'transfer', id },
+          actor,
+          data: {
+            transfer_id: id,
+            from_location_id: source,
+            to_location_id: input.to_location_id,
+            eta: new Date(input.eta).toISOString(),
+            lines,
+            reservation_ids: rows.map((r) => r.id),
+          },
+        });
+      });
+      return (await findTransfer(on, id))!;
     },
 
     async retrieveTransfer(id: string): Promise<Transfer> {

@@ -3,6 +3,10 @@
  * Durable consumers keep their offset in `event_consumers` and hold a lease there, so with several server
  * processes exactly one of them feeds a given consumer at a time. Transient consumers (the realtime hub) start
  * from the newest event when the process starts.
+ *
+ * Each consumer runs its own loop, woken as soon as a transaction that appended events commits (and by a poll for
+ * other processes' events): a slow consumer (SLA timers, routing) falls behind on its own instead of holding back
+ * the realtime push to agents. Consumers at the same position share one read of the outbox.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/database';
@@ -54,11 +58,39 @@ export function createDispatcher(options: {
    * commit renews the lease, so a busy consumer costs one write per batch, not two.
    */
   const held = new Map<string, { position: number; expiresAt: number }>();
-  let timer: NodeJS.Timeout | null = null;
-  let running = false;
+  /** One loop per consumer: the batch in flight, whether to go again at once, the next poll. */
+  const loops = new Map(
+    consumers.map((c) => [
+      c.name,
+      {
+        consumer: c,
+        running: false,
+        rerun: false,
+        timer: null as NodeJS.Timeout | null,
+        /** The timer is for now (woken), not for the next poll. */
+        soon: false,
+        current: Promise.resolve(),
+      },
+    ]),
+  );
   let stopped = true;
-  let rerun = false;
-  let current: Promise<void> = Promise.resolve();
+  /**
+   * Outbox reads in flight by starting position, shared by the consumers woken together at the same position.
+   * An entry lives until its read settles and one turn more, and a wake (a new commit) drops them all: a read
+   * from before a commit may miss that commit's events. Even a stale read is a correct prefix of the outbox
+   * (positions commit in order), so at worst a consumer goes round once more.
+   */
+  const reads = new Map<number, Promise<DomainEvent[]>>();
+
+  function eventsAfter(position: number): Promise<DomainEvent[]> {
+    const shared = reads.get(position);
+    if (shared) return shared;
+    const events = readEventsAfter(db, position, BATCH);
+    reads.set(position, events);
+    const forget = () => setImmediate(() => reads.get(position) === events && reads.delete(position));
+    events.then(forget, forget);
+    return events;
+  }
 
   async function ensureRows(): Promise<void> {
     const now = Date.now();
@@ -111,7 +143,7 @@ export function createDispatcher(options: {
     try {
       if (consumer.mode === 'transient') {
         const from = transientOffsets.get(consumer.name) ?? 0;
-        const events = await readEventsAfter(db, from, BATCH);
+        const events = await eventsAfter(from);
         if (events.length === 0) return false;
         transientOffsets.set(consumer.name, events[events.length - 1]!.position);
         await consumer.handle(events, db);
@@ -119,7 +151,7 @@ export function createDispatcher(options: {
       }
       const position = await claim(consumer.name);
       if (position === null) return false;
-      const events = await readEventsAfter(db, position, BATCH);
+      const events = await eventsAfter(position);
       if (events.length === 0) return false;
       const last = events[events.length - 1]!.position;
       const now = Date.now();
@@ -156,6 +188,7 @@ export function createDispatcher(options: {
     }
   }
 
+  /** Every consumer in turn until all are caught up (drain). */
   async function pass(): Promise<void> {
     let more = true;
     while (more) {
@@ -166,27 +199,37 @@ export function createDispatcher(options: {
     }
   }
 
-  function schedule(delay: number): void {
+  type Loop = NonNullable<ReturnType<typeof loops.get>>;
+
+  function schedule(loop: Loop, delay: number): void {
     if (stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(run, delay);
+    if (loop.timer) clearTimeout(loop.timer);
+    loop.soon = delay === 0;
+    loop.timer = setTimeout(() => run(loop), delay);
   }
 
-  function run(): void {
-    if (running) {
-      rerun = true;
+  /** One consumer's batches until it is caught up; again at once when woken meanwhile, else at the next poll. */
+  function run(loop: Loop): void {
+    loop.timer = null;
+    loop.soon = false;
+    if (loop.running) {
+      loop.rerun = true;
       return;
     }
-    running = true;
-    current = pass()
-      .catch((err: unknown) => log.error({ err }, 'dispatcher pass failed'))
+    loop.running = true;
+    loop.current = (async () => {
+      while (!stopped && (await step(loop.consumer)));
+    })()
+      .catch((err: unknown) => log.error({ err, consumer: loop.consumer.name }, 'dispatcher pass failed'))
       .finally(() => {
-        running = false;
-        const again = rerun;
-        rerun = false;
-        schedule(again ? 0 : pollMs);
+        loop.running = false;
+        const again = loop.rerun;
+        loop.rerun = false;
+        schedule(loop, again ? 0 : pollMs);
       });
   }
+
+  const allCurrent = () => Promise.all([...loops.values()].map((l) => l.current));
 
   const ready = ensureRows();
   // An app built and closed without starting its workers (tests, CLI commands) never awaits `ready`; its failure
@@ -196,16 +239,25 @@ export function createDispatcher(options: {
   return {
     start() {
       stopped = false;
-      ready.then(run, (err: unknown) => log.error({ err }, 'dispatcher could not start'));
+      ready.then(
+        () => loops.forEach((loop) => run(loop)),
+        (err: unknown) => log.error({ err }, 'dispatcher could not start'),
+      );
     },
     wake() {
-      if (!stopped) schedule(0);
+      reads.clear();
+      if (stopped) return;
+      for (const loop of loops.values()) {
+        if (loop.running) loop.rerun = true;
+        // Already due at once: moving the timer again under a stream of wakes could put it off indefinitely.
+        else if (!loop.soon) schedule(loop, 0);
+      }
     },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      for (const loop of loops.values()) if (loop.timer) clearTimeout(loop.timer);
       await ready.catch(() => undefined);
-      await current;
+      await allCurrent();
       held.clear();
       await db
         .updateTable('event_consumers')
@@ -216,7 +268,7 @@ export function createDispatcher(options: {
     },
     async drain() {
       await ready;
-      await current;
+      await allCurrent();
       failures.clear();
       await pass();
     },

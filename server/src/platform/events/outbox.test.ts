@@ -328,4 +328,55 @@ describeEachDialect('outbox and dispatcher', (t) => {
     );
     expect(kiosks).toHaveLength(50);
   });
+
+  it('a consumer stuck on one batch does not hold back the others: the live push still goes out, in order', async () => {
+    const { channels } = t().omnis.services;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowSaw: DomainEvent[] = [];
+    const liveSaw: DomainEvent[] = [];
+    // A consumer waiting on a slow downstream (outside any transaction, as transient ones run).
+    const slow: EventConsumer = {
+      name: consumerName(),
+      mode: 'transient',
+      async handle(events) {
+        slowSaw.push(...events);
+        await gate;
+      },
+    };
+    const live: EventConsumer = {
+      name: consumerName(),
+      mode: 'transient',
+      async handle(events) {
+        liveSaw.push(...events);
+      },
+    };
+    const dispatcher = createDispatcher({
+      db: db(),
+      consumers: [slow, live],
+      pollMs: 60_000, // only wakes move it: nothing here waits for a poll
+      log: t().omnis.app.log,
+    });
+    dispatcher.start();
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(done()).toBe(true);
+    };
+    const ids = (events: DomainEvent[]) =>
+      events.filter((e) => e.type === 'channel.created').map((e) => e.aggregate.id);
+
+    const first = await channels.createChannel(channelInput('Pop-up Valencia'), systemActor);
+    dispatcher.wake();
+    await until(() => ids(slowSaw).includes(first.id) && ids(liveSaw).includes(first.id));
+    const second = await channels.createChannel(channelInput('Pop-up Bilbao'), systemActor);
+    dispatcher.wake();
+    await until(() => ids(liveSaw).includes(second.id));
+    expect(ids(slowSaw)).toEqual([first.id]); // still on its first batch
+
+    release();
+    await until(() => ids(slowSaw).includes(second.id));
+    await dispatcher.stop();
+    expect(ids(slowSaw)).toEqual([first.id, second.id]);
+    expect(ids(liveSaw)).toEqual([first.id, second.id]);
+  });
 });

@@ -29,6 +29,7 @@ export interface EmailChannelDeps {
       providerMessageId: string | null;
       payload: Buffer;
       attachments?: NormalizedInbound['attachments'];
+      sender?: string | null;
     },
   ) => Promise<AcceptResult>;
   log: FastifyBaseLogger;
@@ -69,7 +70,11 @@ export function createEmailChannel(deps: EmailChannelDeps) {
       { maxBytes: config.attachmentMaxBytes, types: config.attachmentTypes },
       'attachments',
     );
-    return deps.acceptInbound(channel, { providerMessageId: mail.messageId ?? null, payload: raw });
+    return deps.acceptInbound(channel, {
+      providerMessageId: mail.messageId ?? null,
+      payload: raw,
+      sender: mail.fromAddress,
+    });
   }
 
   return {

@@ -18,7 +18,7 @@ export interface MetaChannelDeps {
   channels: ChannelsService;
   acceptInbound: (
     channel: Channel,
-    input: { providerMessageId: string | null; payload: Buffer },
+    input: { providerMessageId: string | null; payload: Buffer; sender?: string | null },
   ) => Promise<AcceptResult>;
   recordDelivery: (
     channelId: string,

@@ -2,7 +2,8 @@
  * @module Messenger, Instagram and WhatsApp Cloud through Meta's Graph API. Inbound: one stored delivery (see
  * meta.webhook.ts) becomes a message — Messenger/Instagram attachments fetched from their CDN URLs, WhatsApp
  * media through `GET /{media-id}` then its URL, both with the channel's access token. Outbound: the Send API
- * (`POST {base}/{version}/me/messages` with the page access token) and WhatsApp's
+ * (`POST {base}/{version}/me/messages` with the page access token; `messaging_type: MESSAGE_TAG` and the tag when
+ * a reply leaves after the standard 24-hour window, which the core enforces) and WhatsApp's
  * `POST {base}/{version}/{phone_number_id}/messages` (text, media uploaded first, templates outside the 24-hour
  * window — the core enforces the window for every WhatsApp channel).
  */
@@ -111,12 +112,16 @@ export function createMessengerAdapter(deps: GraphDeps): ChannelAdapter {
     async send(message: OutboundMessage): Promise<SendResult> {
       const token = await graph.token(message.channel);
       const recipient = { id: message.to };
+      // Outside the standard window the core has required a tag (outbound.ts): Meta wants it on every message.
+      const tagged: { messaging_type: string; tag?: string } = message.messageTag
+        ? { messaging_type: 'MESSAGE_TAG', tag: message.messageTag }
+        : { messaging_type: 'RESPONSE' };
       const ids: string[] = [];
       const text = plainText(message);
       if (text) {
         const sent = await graph.call<{ message_id: string }>('me/messages', token, {
           method: 'POST',
-          body: { recipient, messaging_type: 'RESPONSE', message: { text } },
+          body: { recipient, ...tagged, message: { text } },
         });
         ids.push(sent.message_id);
       }
@@ -124,7 +129,8 @@ export function createMessengerAdapter(deps: GraphDeps): ChannelAdapter {
       for (const file of message.attachments) {
         const form = new FormData();
         form.set('recipient', JSON.stringify(recipient));
-        form.set('messaging_type', 'RESPONSE');
+        form.set('messaging_type', tagged.messaging_type);
+        if (tagged.tag) form.set('tag', tagged.tag);
         form.set(
           'message',
           JSON.stringify({

@@ -115,6 +115,11 @@ export function metaHooksRoutes(meta: MetaChannel): FastifyPluginAsyncTypebox {
           const result = await meta.acceptInbound(channel, {
             providerMessageId,
             payload: Buffer.from(JSON.stringify(delivery)),
+            // Who wrote it, kept beside the raw delivery so erasure finds it even if processing fails.
+            sender:
+              delivery.object === 'whatsapp_business_account'
+                ? `+${String(delivery.message.from ?? '').replace(/^\+/, '')}`
+                : (delivery.event.sender?.id ?? null),
           });
           if (result.duplicate) duplicates++;
         }

@@ -16,7 +16,7 @@ export interface TelegramChannelDeps {
   channels: ChannelsService;
   acceptInbound: (
     channel: Channel,
-    input: { providerMessageId: string | null; payload: Buffer },
+    input: { providerMessageId: string | null; payload: Buffer; sender?: string | null },
   ) => Promise<AcceptResult>;
 }
 

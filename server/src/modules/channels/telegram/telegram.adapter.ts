@@ -1,8 +1,10 @@
 /**
  * @module Telegram through the Bot API. Inbound: an Update's message (text or caption; a document or the largest
  * photo size fetched with `getFile` and the file download URL, within the attachment limits) becomes a message
- * from the Telegram user (`telegram_id`), answered in its chat. Outbound: `sendMessage` (JSON) and
- * `sendDocument` (multipart) at `{base}/bot<token>/…`, with a configurable base URL.
+ * from the Telegram user (`telegram_id`), answered in its chat. Outbound: `sendMessage` (JSON; text over 4096
+ * characters split at paragraph/sentence/word boundaries, every part's id recorded) and `sendDocument` (multipart;
+ * text up to 1024 characters rides as the first file's caption) at `{base}/bot<token>/…`, with a configurable base
+ * URL.
  */
 import { AppError } from '../../../platform/errors';
 import type { Channel } from '../index';
@@ -15,6 +17,7 @@ import type {
   SendResult,
 } from '../../conversations';
 import { fetchAll, fetchMedia, plainText, type SkippedAttachment } from '../meta';
+import { splitText, TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from './telegram.split';
 
 /** A Telegram channel's secrets: `bot_token` (from @BotFather) and `secret_token` (set with setWebhook). */
 export interface TelegramChannelConfig {
@@ -149,13 +152,22 @@ export function createTelegramAdapter(deps: {
       const chatId = message.to;
       const ids: string[] = [];
       const text = plainText(message);
-      if (text) {
-        const sent = await call<{ message_id: number }>(botToken, 'sendMessage', { chat_id: chatId, text });
-        ids.push(telegramMessageKey(chatId, sent.message_id));
-      }
-      for (const file of message.attachments) {
+      // Short text with a file travels as the first file's caption (one message); longer text goes first, split
+      // into as many sendMessage calls as the 4096-character limit needs, in order.
+      const caption =
+        text && message.attachments.length && text.length <= TELEGRAM_CAPTION_LIMIT ? text : null;
+      if (text && !caption)
+        for (const part of splitText(text, TELEGRAM_TEXT_LIMIT)) {
+          const sent = await call<{ message_id: number }>(botToken, 'sendMessage', {
+            chat_id: chatId,
+            text: part,
+          });
+          ids.push(telegramMessageKey(chatId, sent.message_id));
+        }
+      for (const [i, file] of message.attachments.entries()) {
         const form = new FormData();
         form.set('chat_id', chatId);
+        if (caption && i === 0) form.set('caption', caption);
         form.set('document', new Blob([file.content], { type: file.contentType }), file.filename);
         const sent = await call<{ message_id: number }>(botToken, 'sendDocument', form);
         ids.push(telegramMessageKey(chatId, sent.message_id));

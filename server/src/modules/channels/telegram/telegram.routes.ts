@@ -72,6 +72,7 @@ export function telegramHooksRoutes(telegram: TelegramChannel): FastifyPluginAsy
         const result = await telegram.acceptInbound(channel, {
           providerMessageId: telegramMessageKey(message.chat.id, message.message_id),
           payload: raw,
+          sender: String(message.from.id),
         });
         return {
           stored: true,

@@ -18,7 +18,7 @@ export interface TwilioChannelDeps {
   publicUrl: () => string;
   acceptInbound: (
     channel: Channel,
-    input: { providerMessageId: string | null; payload: Buffer },
+    input: { providerMessageId: string | null; payload: Buffer; sender?: string | null },
   ) => Promise<AcceptResult>;
   recordDelivery: (
     channelId: string,
@@ -34,6 +34,7 @@ export function createTwilioChannel(deps: TwilioChannelDeps) {
     baseUrl: () => config.twilioApiBaseUrl,
     secrets: (id) => channels.channelSecrets(id),
     statusCallbackUrl: (id) => `${deps.publicUrl().replace(/\/$/, '')}/hooks/twilio/${id}/status`,
+    limits: { maxBytes: config.attachmentMaxBytes, types: config.attachmentTypes },
   });
   return {
     adapter,
@@ -42,8 +43,7 @@ export function createTwilioChannel(deps: TwilioChannelDeps) {
     secretsOf: (id: string) => channels.channelSecrets(id),
     /** An SMS or WhatsApp channel by id; another kind or unknown → 404. */
     async twilioChannel(id: string): Promise<Channel> {
-      if (!(await channels.channelExists(id))) throw notFound('channel', id);
-      const channel = await channels.retrieveChannel(id);
+      const channel = await channels.retrieveChannel(id); // unknown → 404 naming the channel
       if ((channel.kind !== 'sms' && channel.kind !== 'whatsapp') || !channel.active)
         throw notFound('Twilio channel', id);
       return channel;

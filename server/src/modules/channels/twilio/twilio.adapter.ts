@@ -1,13 +1,22 @@
 /**
  * @module SMS and WhatsApp through Twilio. Inbound: the webhook's form parameters (MessageSid, From, Body,
- * NumMedia/MediaUrlN…) become a message, media fetched with the account's credentials. Outbound: Twilio's
+ * NumMedia/MediaUrlN…) become a message, media fetched from the Twilio API host with the account's credentials
+ * within the attachment limits (a file outside them is named in the message's meta, the text still lands). Outbound: Twilio's
  * Messages resource (`POST /2010-04-01/Accounts/{AccountSid}/Messages.json`, HTTP Basic with account SID and
  * auth token) at a configurable base URL; WhatsApp numbers carry the `whatsapp:` prefix, templates go as
  * ContentSid + ContentVariables.
  */
 import { AppError } from '../../../platform/errors';
 import type { Channel } from '../index';
-import type { ChannelAdapter, NormalizedInbound, OutboundMessage, SendResult } from '../../conversations';
+import type {
+  AttachmentLimits,
+  ChannelAdapter,
+  InboundAttachment,
+  NormalizedInbound,
+  OutboundMessage,
+  SendResult,
+} from '../../conversations';
+import { fetchAll, fetchMedia, type SkippedAttachment } from '../meta';
 
 /** What an SMS or WhatsApp channel's config holds; the auth token is the secret `auth_token`. */
 export interface TwilioChannelConfig {
@@ -26,11 +35,36 @@ export const parseForm = (body: string): Record<string, string> =>
 
 const stripPrefix = (v: string) => v.replace(/^whatsapp:/i, '');
 
+/** A file name for a Twilio media item (its URL ends in a media SID, not a name). */
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': '.jpg',
+  'image/png': '.png',
+  'image/gif': '.gif',
+  'image/webp': '.webp',
+  'application/pdf': '.pdf',
+  'audio/ogg': '.ogg',
+  'audio/mpeg': '.mp3',
+  'video/mp4': '.mp4',
+  'text/plain': '.txt',
+  'text/vcard': '.vcf',
+};
+const mediaName = (i: number, type: string | undefined) =>
+  `media-${i + 1}${EXTENSIONS[type?.split(';')[0]!.trim().toLowerCase() ?? ''] ?? ''}`;
+
+const originOf = (url: string) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
 export function createTwilioAdapter(deps: {
   baseUrl: () => string;
   secrets: (channelId: string) => Promise<Record<string, string>>;
   /** Public URL of the status callback for a channel, or null when the server has no public URL. */
   statusCallbackUrl: (channelId: string) => string | null;
+  limits: AttachmentLimits;
 }): ChannelAdapter {
   async function credentials(channel: Channel) {
     const config = channel.config as TwilioChannelConfig;
@@ -55,24 +89,30 @@ export function createTwilioAdapter(deps: {
       const p = parseForm(payload.toString('utf8'));
       const from = stripPrefix(p.From ?? '');
       const media = Math.min(Number(p.NumMedia ?? 0) || 0, MAX_MEDIA);
-      const attachments = [];
+      const jobs: Array<() => Promise<InboundAttachment | SkippedAttachment>> = [];
+      const refused: SkippedAttachment[] = [];
       if (media > 0) {
         const { auth } = await credentials(channel);
+        const twilioOrigin = originOf(deps.baseUrl());
         for (let i = 0; i < media; i++) {
           const url = p[`MediaUrl${i}`];
           if (!url) continue;
-          // The signature proved Twilio sent these URLs; a failed fetch fails the attempt, which is retried.
-          const res = await fetch(url, { headers: { authorization: auth } });
-          if (!res.ok) throw new Error(`Twilio media ${i} answered ${res.status}`);
-          const contentType =
-            p[`MediaContentType${i}`] ?? res.headers.get('content-type') ?? 'application/octet-stream';
-          attachments.push({
-            filename: `media-${i + 1}`,
-            contentType,
-            content: Buffer.from(await res.arrayBuffer()),
-          });
+          const declared = p[`MediaContentType${i}`];
+          const filename = mediaName(i, declared);
+          // The account's credentials go only to Twilio's own API host (the configured base URL); Twilio's
+          // redirect to its media store drops them (fetch strips Authorization across origins).
+          if (originOf(url) !== twilioOrigin) {
+            refused.push({ filename, reason: 'not on the Twilio API host' });
+            continue;
+          }
+          // Over the limits → named in meta, the message still lands; a failed download throws and is retried.
+          jobs.push(() =>
+            fetchMedia(url, { authorization: auth }, deps.limits, { filename, contentType: declared }),
+          );
         }
       }
+      const { attachments, skipped } = await fetchAll(jobs);
+      skipped.push(...refused);
       return {
         providerMessageId: p.MessageSid ?? p.SmsMessageSid ?? null,
         identifier: { type: channel.kind === 'whatsapp' ? 'whatsapp' : 'phone', value: from },
@@ -84,6 +124,7 @@ export function createTwilioAdapter(deps: {
           to: p.To ? stripPrefix(p.To) : null,
           ...(p.ProfileName ? { profile_name: p.ProfileName } : {}),
           ...(p.WaId ? { wa_id: p.WaId } : {}),
+          ...(skipped.length ? { skipped_attachments: skipped } : {}),
         },
       };
     },

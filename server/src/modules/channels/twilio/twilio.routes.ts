@@ -75,6 +75,7 @@ export function twilioHooksRoutes(twilio: TwilioChannel): FastifyPluginAsyncType
         await twilio.acceptInbound(channel, {
           providerMessageId: form.MessageSid,
           payload: Buffer.from(String(request.body)),
+          sender: form.From,
         });
         return reply.type('text/xml').send(EMPTY_TWIML);
       },

@@ -281,7 +281,8 @@ export function webchatRoutes(deps: {
                 email,
                 name: typeof m.name === 'string' ? m.name : undefined,
               })
-            : await webchat.continueByEmail(visitor, email);
+            : // Without an email: the one her pre-chat form gave (the widget does not ask twice).
+              await webchat.continueByEmail(visitor, typeof m.email === 'string' ? m.email : undefined);
         Object.assign(visitor, named);
         send({ type: 'visitor', visitor: visitorJson(named) });
       } else throw new AppError('validation_failed', `Unknown message type ${String(m.type)}.`);

@@ -45,7 +45,7 @@ export interface WebchatPayload {
 export interface WebchatConversations {
   acceptInbound(
     channel: Channel,
-    input: { providerMessageId: string | null; payload: Buffer },
+    input: { providerMessageId: string | null; payload: Buffer; sender?: string | null },
   ): Promise<AcceptResult>;
   retrieveConversation(id: string): Promise<{ customer_id: string }>;
   listChannelMessages(customerId: string, channelId: string, afterId: string | null): Promise<Message[]>;
@@ -199,9 +199,15 @@ export function createWebchatService(deps: WebchatServiceDeps) {
       return row ? visitorFromRow(row) : null;
     },
 
-    /** No agent was available: she leaves her email and the conversation continues there while she is away. */
-    async continueByEmail(visitor: Visitor, email: string): Promise<Visitor> {
-      const named = await identify(visitor, { email });
+    /**
+     * No agent was available: the conversation continues by email while she is away — at the address she leaves
+     * now, or (none given) the one her pre-chat form already collected, so she is never asked twice.
+     * @example await webchat.continueByEmail(visitor, undefined) // uses visitor.email
+     */
+    async continueByEmail(visitor: Visitor, email: string | undefined): Promise<Visitor> {
+      const address = email?.trim() || visitor.email;
+      if (!address) throw field('email', 'is required: the visitor has not given an email address');
+      const named = address === visitor.email ? visitor : await identify(visitor, { email: address });
       await updateVisitorRow(db, visitor.id, { email_fallback: encodeBool(true) });
       return { ...named, emailFallback: true };
     },
@@ -234,6 +240,7 @@ export function createWebchatService(deps: WebchatServiceDeps) {
       const result = await deps.conversations().acceptInbound(channel, {
         providerMessageId: `${visitor.id}:${input.client_id}`,
         payload: Buffer.from(JSON.stringify(payload)),
+        sender: payload.identifier.value,
       });
       if (result.conversation_id && result.conversation_id !== visitor.conversationId) {
         const conversation = await deps.conversations().retrieveConversation(result.conversation_id);

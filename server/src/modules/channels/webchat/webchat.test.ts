@@ -295,6 +295,30 @@ describeEachDialect(
       expect(mail.text).toContain('your order ships tomorrow');
     });
 
+    it('with no agent online, a visitor whose pre-chat form gave her email is not asked again: replies go there', async () => {
+      await eventually('every agent to go offline', async () =>
+        (await t().omnis.services.webchatChannel.live.agentsAvailable()) ? undefined : true,
+      );
+      const email = `${unique('ines')}@example.com`;
+      // The pre-chat form collected her email when the session started.
+      const session = await startSession({ email, name: 'Inés' });
+      expect(session.agents_available).toBe(false);
+      const visitor = await visitorSocket(session.visitor_token);
+      await say(visitor, 'Hello? Anyone?');
+      // The widget says "we'll reply to <email>" and only switches the fallback on, without an address.
+      visitor.send({ type: 'continue_by_email' });
+      const named = await visitor.next('her visitor record', (f) => f.type === 'visitor');
+      expect(named.visitor).toMatchObject({ email, continue_by_email: true });
+
+      // A visitor who never gave an email cannot continue by email without one: the problem names the field.
+      const anonymous = await visitorSocket((await startSession()).visitor_token);
+      anonymous.send({ type: 'continue_by_email' });
+      const refused = await anonymous.next('the refusal', (f) => f.type === 'error');
+      expect(refused).toMatchObject({ code: 'validation_failed', errors: [{ field: 'email' }] });
+      visitor.socket.close();
+      anonymous.socket.close();
+    });
+
     it('a shop whose channel names its chat opens it with the shop’s own key; a shop without one shows no chat', async () => {
       const { channels, apiKeys } = t().omnis.services;
       const keyOf = async (channelId: string) =>

@@ -1,0 +1,562 @@
+/**
+ * @module Customer notifications about orders — confirmation, receipt on request, pickup ready (with the code),
+ * shipped, out for delivery, refund issued — by email or SMS on the business's channels, in the customer's locale.
+ *
+ * Durable and honest: a durable dispatcher consumer turns domain events into `queued` rows in the dispatcher's
+ * transaction (no I/O there); a worker claims each row with a lease, renders it, asks consent (`service` on that
+ * channel: refused → `skipped` with the reason), sends it through the channel's adapter outside any transaction
+ * and records `sent` or `failed` with `notification.*` on the customer's timeline. A crash before the outcome is
+ * written leaves the row queued and the lease lapses: it is sent again (at least once). The pickup code exists
+ * only in memory at ready-for-pickup, so that notice is rendered before the step and recorded in the step's own
+ * transaction: the row exists if and only if the code was issued; its body is dropped once the message left.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../../platform/errors';
+import type { Actor } from '../../platform/auth/principal';
+import { encodeJson, decodeJson } from '../../platform/db/codecs';
+import type { Db } from '../../platform/db/database';
+import { afterCommit, inTransaction, type DbOrTrx, type Trx } from '../../platform/db/transaction';
+import type { EventConsumer } from '../../platform/events/dispatcher';
+import type { EventTypeDefinition } from '../../platform/events/envelope';
+import type { EventBus } from '../../platform/events/outbox';
+import type { PageRequest } from '../../platform/http/pagination';
+import { newId } from '../../platform/ids';
+import type { Channel, ChannelsService } from '../channels';
+import { adapterFor, type ChannelAdapter } from '../conversations';
+import type { ConsentService } from '../customers';
+import {
+  claimNotification,
+  dueNotificationIds,
+  findNotificationRow,
+  insertNotification,
+  listNotificationRows,
+  notificationFromRow,
+  settleNotification,
+  type Notification,
+} from './notification.repository';
+import type { NotificationRow } from './notification.table';
+import { renderNotification, type NotificationFacts, type NotificationKind } from './notification.texts';
+import { receiptOf, type Receipt, type ReceiptDeps } from './pos.receipt';
+
+/** How long a worker holds a queued row before another may take it (a crashed worker's row comes back). */
+const LEASE_MS = 60_000; // 1 minute
+/** Sending attempts before a row is given up as failed (each claim counts, so a row that kills the process too). */
+const MAX_ATTEMPTS = 5;
+/** The worker polls this often besides being woken after each commit that queues something. */
+const POLL_MS = 5_000; // 5 seconds
+
+export type NotifyChannelKind = 'email' | 'sms';
+
+export const notificationEventTypes: EventTypeDefinition[] = [
+  {
+    type: 'notification.sent',
+    description: 'A notification about an order left by email or SMS (data.kind, data.channel_kind)',
+    permission: 'orders:read',
+  },
+  {
+    type: 'notification.failed',
+    description: 'A notification could not be sent (data.reason: the relay’s or provider’s answer)',
+    permission: 'orders:read',
+  },
+  {
+    type: 'notification.skipped',
+    description: 'A notification was not sent (data.reason: no_address, no_channel, consent: …)',
+    permission: 'orders:read',
+  },
+];
+
+export interface NotificationsDeps extends ReceiptDeps {
+  db: Db;
+  events: EventBus;
+  channels: Pick<ChannelsService, 'retrieveChannel' | 'listChannels' | 'channelExists' | 'channelSecrets'>;
+  consent: Pick<ConsentService, 'can'>;
+  /** The channel adapters (bound late: they are built after commerce). */
+  adapters: () => readonly ChannelAdapter[];
+  /** Mints the customer's self-service preference link for a message on a channel (null: none can be made). */
+  preferenceLink: (customerId: string, channelId: string) => Promise<string | null>;
+  log?: FastifyBaseLogger | undefined;
+}
+
+type Composed =
+  | {
+      status: 'skipped';
+      reason: string;
+      channelKind: NotifyChannelKind;
+      channel: Channel | null;
+      address: string | null;
+      locale: string;
+    }
+  | {
+      status: 'queued';
+      channelKind: NotifyChannelKind;
+      channel: Channel;
+      address: string;
+      locale: string;
+      subject: string;
+      text: string;
+      html: string | null;
+    };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+const invalid = (code: 'validation_failed' | 'unprocessable', field: string, message: string) =>
+  new AppError(code, message, { errors: [{ field, message }] });
+
+export function createNotifications(deps: NotificationsDeps) {
+  const { db, events } = deps;
+  let wakeWorker: () => void = () => undefined;
+
+  /** The business's channel of a kind: the one the order's channel names, else its oldest active one. */
+  async function businessChannel(orderChannelId: string, kind: NotifyChannelKind): Promise<Channel | null> {
+    const orderChannel = await deps.channels.retrieveChannel(orderChannelId).catch(() => null);
+    const named = orderChannel?.config[`notify_${kind}_channel_id`];
+    if (typeof named === 'string' && (await deps.channels.channelExists(named))) {
+      const channel = await deps.channels.retrieveChannel(named);
+      if (channel.active && channel.kind === kind) return channel;
+    }
+    const { data } = await deps.channels.listChannels({ kind, active: true, limit: 200 });
+    // Newest first: the last one is the business's first channel of that kind.
+    return data.at(-1) ?? null;
+  }
+
+  /**
+   * Everything but the sending: the order's receipt (locale, formatted amounts), the channel, the address, the
+   * customer's consent, the preference link and the rendered message — or why it is not to be sent.
+   */
+  async function compose(input: {
+    kind: NotificationKind;
+    orderId: string;
+    /** Email or SMS as asked; `auto`: email when an address is known, else SMS. */
+    channelKind: NotifyChannelKind | 'auto';
+    to?: string | undefined;
+    facts: (receipt: Receipt) => Promise<NotificationFacts> | NotificationFacts;
+  }): Promise<Composed> {
+    const receipt = await receiptOf(deps, input.orderId);
+    const order = await deps.orders.retrieveOrder(input.orderId);
+    const customer = order.customer_id
+      ? await deps.customers.retrieveCustomer(order.customer_id).catch(() => null)
+      : null;
+    const addressOf = (kind: NotifyChannelKind) =>
+      (kind === 'email' ? (customer?.emails[0] ?? order.email) : (customer?.phones[0] ?? order.phone)) ??
+      null;
+    const channelKind: NotifyChannelKind =
+      input.channelKind === 'auto'
+        ? addressOf('email') || !addressOf('sms')
+          ? 'email'
+          : 'sms'
+        : input.channelKind;
+    const channel = await businessChannel(order.channel_id, channelKind);
+    const address = input.to ?? addressOf(channelKind);
+    const base = { channelKind, channel, address, locale: receipt.locale };
+    if (!channel || !adapterFor(deps.adapters(), channel))
+      return { ...base, status: 'skipped', reason: 'no_channel' };
+    if (!address) return { ...base, status: 'skipped', reason: 'no_address' };
+    // A walk-in or guest without a profile has no consent record: a transactional message to the address they
+    // gave is the service they asked for.
+    if (customer) {
+      const can = await deps.consent.can(customer.id, 'service', channelKind);
+      if (!can.allowed) return { ...base, status: 'skipped', reason: `consent: ${can.reason}` };
+    }
+    const link =
+      channelKind === 'email' && customer
+        ? await deps.preferenceLink(customer.id, channel.id).catch(() => null)
+        : null;
+    const rendered = renderNotification(input.kind, channelKind, receipt, await input.facts(receipt), link);
+    return { ...base, channel, address, status: 'queued', ...rendered };
+  }
+
+  const factsOf = (row: { data: string }) => (receipt: Receipt) => {
+    const data = decodeJson<Record<string, unknown>>(row.data) ?? {};
+    const refund = data.refund_amount as { amount: number; currency: string } | undefined;
+    return {
+      carrier: (data.carrier as string | null | undefined) ?? undefined,
+      tracking: (data.tracking_number as string | null | undefined) ?? undefined,
+      tracking_url: (data.tracking_url as string | null | undefined) ?? undefined,
+      amount: refund
+        ? new Intl.NumberFormat(receipt.locale, { style: 'currency', currency: refund.currency }).format(
+            refund.amount / 100,
+          )
+        : undefined,
+    };
+  };
+
+  const actorOfRow = (row: { actor_type: string; actor_id: string | null }): Actor => ({
+    type: row.actor_type as Actor['type'],
+    id: row.actor_id,
+    label: 'notification',
+  });
+
+  /** Moves a queued row to its outcome with its event, in one transaction. */
+  async function settle(
+    row: NotificationRow,
+    status: 'sent' | 'failed' | 'skipped',
+    patch: Partial<NotificationRow>,
+    reason: string | null,
+  ) {
+    await inTransaction(db, async (trx) => {
+      if (!(await settleNotification(trx, row.id, { ...patch, status, error: reason }))) return;
+      await appendOutcome(trx, { ...row, ...patch }, status, reason);
+    });
+  }
+
+  function appendOutcome(trx: Trx, row: NotificationRow, status: string, reason: string | null) {
+    return events.append(trx, {
+      type: `notification.${status}`,
+      aggregate: { type: 'order', id: row.order_id },
+      customerId: row.customer_id,
+      channelId: row.channel_id,
+      actor: actorOfRow(row),
+      // Ids and the outcome only: the address stays in the row, where erasure finds it.
+      data: {
+        id: row.id,
+        order_id: row.order_id,
+        kind: row.kind,
+        channel_kind: row.channel_kind,
+        status,
+        ...(reason ? { reason } : {}),
+      },
+    });
+  }
+
+  const outcomeColumns = (c: Composed) => ({
+    channel_kind: c.channelKind,
+    channel_id: c.channel?.id ?? null,
+    address: c.address,
+    locale: c.locale,
+  });
+
+  /** Renders (unless it was rendered when queued), sends and records the outcome of one claimed row. */
+  async function deliver(id: string): Promise<void> {
+    const row = await findNotificationRow(db, id);
+    if (!row || row.status !== 'queued') return;
+    if (Number(row.attempts) > MAX_ATTEMPTS)
+      return settle(row, 'failed', {}, `gave up after ${MAX_ATTEMPTS} attempts`);
+    let message: {
+      channel: Channel;
+      address: string;
+      subject: string | null;
+      text: string;
+      html: string | null;
+    };
+    if (row.body_text !== null && row.channel_id && row.address) {
+      message = {
+        channel: await deps.channels.retrieveChannel(row.channel_id),
+        address: row.address,
+        subject: row.subject,
+        text: row.body_text,
+        html: row.body_html,
+      };
+    } else {
+      const composed = await compose({
+        kind: row.kind as NotificationKind,
+        orderId: row.order_id,
+        channelKind: 'auto',
+        facts: factsOf(row),
+      });
+      if (composed.status === 'skipped')
+        return settle(row, 'skipped', outcomeColumns(composed), composed.reason);
+      message = { ...composed };
+      Object.assign(row, outcomeColumns(composed), { subject: composed.subject });
+    }
+    const adapter = adapterFor(deps.adapters(), message.channel);
+    const columns = {
+      channel_kind: row.channel_kind,
+      channel_id: message.channel.id,
+      address: message.address,
+      locale: row.locale,
+      subject: message.subject,
+    };
+    if (!adapter) return settle(row, 'skipped', columns, 'no_channel');
+    try {
+      const result = await adapter.send({
+        channel: message.channel,
+        secrets: await deps.channels.channelSecrets(message.channel.id),
+        messageId: row.id,
+        to: message.address,
+        text: message.text,
+        html: message.html,
+        subject: message.subject,
+        attachments: [],
+        // A reply to the email reaches the contact centre (an unknown token threads by the customer).
+        replyToken: row.id,
+        inReplyTo: null,
+        template: null,
+      });
+      await settle(row, 'sent', { ...columns, provider_message_id: result.providerMessageId }, null);
+    } catch (err) {
+      const reason = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+      deps.log?.warn({ notification_id: row.id, err: reason }, 'notification failed');
+      await settle(row, 'failed', columns, reason);
+    }
+  }
+
+  /** A queued or skipped row as composed, with its event when it is already an outcome. */
+  async function record(
+    trx: Trx,
+    input: {
+      kind: NotificationKind;
+      order: { id: string; customer_id: string | null };
+      fulfilmentId?: string | null;
+      composed: Composed;
+      actor: Actor;
+      data?: Record<string, unknown>;
+    },
+  ): Promise<string> {
+    const now = Date.now();
+    const c = input.composed;
+    const row: NotificationRow = {
+      id: newId('ntf'),
+      customer_id: input.order.customer_id,
+      order_id: input.order.id,
+      fulfilment_id: input.fulfilmentId ?? null,
+      kind: input.kind,
+      ...outcomeColumns(c),
+      status: c.status,
+      error: c.status === 'skipped' ? c.reason : null,
+      provider_message_id: null,
+      subject: c.status === 'queued' ? c.subject : null,
+      body_text: c.status === 'queued' ? c.text : null,
+      body_html: c.status === 'queued' ? c.html : null,
+      data: encodeJson(input.data ?? {}),
+      attempts: 0,
+      claimed_until: null,
+      actor_type: input.actor.type,
+      actor_id: input.actor.id,
+      created_at: now,
+      updated_at: now,
+    };
+    await insertNotification(trx, row);
+    if (c.status === 'skipped') await appendOutcome(trx, row, 'skipped', c.reason);
+    else afterCommit(trx, () => wakeWorker());
+    return row.id;
+  }
+
+  /** Queues a notification from an event, in the dispatcher's transaction: rendered later by the worker. */
+  async function queueFromEvent(
+    trx: DbOrTrx,
+    kind: NotificationKind,
+    e: { customer_id: string | null; actor: { type: string; id: string | null } },
+    orderId: string,
+    data: Record<string, unknown>,
+  ) {
+    const now = Date.now();
+    await insertNotification(trx, {
+      id: newId('ntf'),
+      customer_id: e.customer_id,
+      order_id: orderId,
+      fulfilment_id: typeof data.fulfilment_id === 'string' ? data.fulfilment_id : null,
+      kind,
+      channel_kind: 'email',
+      channel_id: null,
+      address: null,
+      locale: null,
+      status: 'queued',
+      error: null,
+      provider_message_id: null,
+      subject: null,
+      body_text: null,
+      body_html: null,
+      data: encodeJson(data),
+      attempts: 0,
+      claimed_until: null,
+      actor_type: 'system',
+      actor_id: null,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  return {
+    /**
+     * Sends the order's receipt now by email or SMS, to `to` or the customer's (else the order's) address, and
+     * returns the recorded notification (`sent`, or `failed` with the relay's answer). Refused (problem+json, nothing
+     * recorded) when no such channel is configured, there is no address, or the customer refused `service` messages.
+     * @example await notifications.sendReceipt('ord_…', { channel: 'sms', to: '+34600111222' }, actor)
+     */
+    async sendReceipt(
+      orderId: string,
+      input: { channel: NotifyChannelKind; to?: string | undefined },
+      actor: Actor,
+    ): Promise<Notification> {
+      const order = await deps.orders.retrieveOrder(orderId);
+      const to = input.to?.trim() || undefined;
+      if (to && input.channel === 'email' && !EMAIL.test(to))
+        throw invalid('validation_failed', 'body.to', 'must be an email address');
+      if (to && input.channel === 'sms' && !E164.test(to))
+        throw invalid('validation_failed', 'body.to', 'must be a phone number in international form (+34…)');
+      const composed = await compose({
+        kind: 'receipt',
+        orderId,
+        channelKind: input.channel,
+        to: to?.toLowerCase(),
+        facts: () => ({}),
+      });
+      if (composed.status === 'skipped') {
+        if (composed.reason === 'no_channel')
+          throw invalid('unprocessable', 'body.channel', `No active ${input.channel} channel is configured.`);
+        if (composed.reason === 'no_address')
+          throw invalid(
+            'unprocessable',
+            'body.to',
+            `The customer has no ${input.channel === 'email' ? 'email address' : 'phone number'}: give one.`,
+          );
+        throw new AppError(
+          'consent_refused',
+          `The customer does not allow service messages by ${input.channel} (${composed.reason}).`,
+          {
+            reason: composed.reason,
+            errors: [{ field: 'body.channel', message: `consent refused: ${composed.reason}` }],
+          },
+        );
+      }
+      const id = await inTransaction(db, (trx) => record(trx, { kind: 'receipt', order, composed, actor }));
+      // Claimed like the worker would, so a worker woken meanwhile does not send it a second time.
+      if (await claimNotification(db, id, Date.now(), LEASE_MS)) await deliver(id);
+      return notificationFromRow((await findNotificationRow(db, id))!);
+    },
+
+    /**
+     * For fulfilments' ready-for-pickup: renders the notice with the plaintext code before the step is written and
+     * returns the writer that records it in the step's transaction. Never throws: a notice that cannot be prepared
+     * must not stop the pickup (the associate still has the code on screen).
+     */
+    async preparePickupNotice(info: {
+      order_id: string;
+      fulfilment_id: string;
+      customer_id: string | null;
+      location_id: string;
+      code: string;
+      hold_until: number;
+    }): Promise<((trx: Trx) => Promise<void>) | null> {
+      try {
+        const store = await deps.locations.retrieveLocation(info.location_id).catch(() => null);
+        const composed = await compose({
+          kind: 'pickup_ready',
+          orderId: info.order_id,
+          channelKind: 'auto',
+          facts: (receipt) => ({
+            code: info.code,
+            store: store?.name ?? '',
+            until: new Intl.DateTimeFormat(receipt.locale, {
+              dateStyle: 'medium',
+              timeStyle: 'short',
+              timeZone: store?.timezone ?? 'UTC',
+            }).format(new Date(info.hold_until)),
+          }),
+        });
+        return async (trx) => {
+          await record(trx, {
+            kind: 'pickup_ready',
+            order: { id: info.order_id, customer_id: info.customer_id },
+            fulfilmentId: info.fulfilment_id,
+            composed,
+            actor: { type: 'system', id: null, label: 'notification' },
+            data: { fulfilment_id: info.fulfilment_id, location_id: info.location_id },
+          });
+        };
+      } catch (err) {
+        deps.log?.error({ err, order_id: info.order_id }, 'pickup notice could not be prepared');
+        return null;
+      }
+    },
+
+    /** The notifications of an order, newest first. */
+    async listOrderNotifications(orderId: string, page: PageRequest) {
+      await deps.orders.retrieveOrder(orderId);
+      return listNotificationRows(db, { ...page, order_id: orderId });
+    },
+
+    /**
+     * Sends every queued notification whose lease is free; returns how many it handled. The worker calls it;
+     * tests call it after the dispatcher drained.
+     */
+    async runDue(now = Date.now()): Promise<number> {
+      let handled = 0;
+      for (;;) {
+        const ids = await dueNotificationIds(db, now, 50);
+        for (const id of ids)
+          if (await claimNotification(db, id, Date.now(), LEASE_MS)) {
+            await deliver(id).catch((err: unknown) =>
+              deps.log?.error({ err, notification_id: id }, 'notification delivery crashed'),
+            );
+            handled += 1;
+          }
+        if (ids.length < 50) return handled;
+      }
+    },
+
+    /** The durable consumer: queues notifications from order, fulfilment and payment events. */
+    consumer: {
+      name: 'commerce-notifications',
+      mode: 'durable',
+      async handle(batch, trx) {
+        let queued = false;
+        for (const e of batch) {
+          const data = e.data as Record<string, unknown>;
+          const orderId = typeof data.order_id === 'string' ? data.order_id : null;
+          if (!orderId) continue;
+          const kind: NotificationKind | null =
+            e.type === 'order.placed' && data.source !== 'pos'
+              ? 'order_confirmation'
+              : e.type === 'fulfilment.shipped'
+                ? 'shipped'
+                : e.type === 'fulfilment.out_for_delivery'
+                  ? 'out_for_delivery'
+                  : e.type === 'payment.refunded' && data.refund_amount
+                    ? 'refund_issued'
+                    : null;
+          if (!kind) continue;
+          const keep = [
+            'fulfilment_id',
+            'carrier',
+            'tracking_number',
+            'tracking_url',
+            'refund_amount',
+            'refund_id',
+          ];
+          await queueFromEvent(
+            trx,
+            kind,
+            e,
+            orderId,
+            Object.fromEntries(Object.entries(data).filter(([k]) => keep.includes(k))),
+          );
+          queued = true;
+        }
+        if (queued) afterCommit(trx, () => wakeWorker());
+      },
+    } satisfies EventConsumer,
+
+    /** Starts the worker (polling, and woken after each commit that queues); returns its stopper. */
+    startJobs(log: FastifyBaseLogger): () => void {
+      let running = false;
+      let again = false;
+      const tick = () => {
+        if (running) {
+          again = true;
+          return;
+        }
+        running = true;
+        this.runDue()
+          .catch((err: unknown) => log.error({ err }, 'notification worker failed'))
+          .finally(() => {
+            running = false;
+            if (again) {
+              again = false;
+              setImmediate(tick);
+            }
+          });
+      };
+      wakeWorker = () => setImmediate(tick);
+      const timer = setInterval(tick, POLL_MS);
+      timer.unref();
+      return () => {
+        clearInterval(timer);
+        wakeWorker = () => undefined;
+      };
+    },
+  };
+}
+
+export type NotificationsService = ReturnType<typeof createNotifications>;
