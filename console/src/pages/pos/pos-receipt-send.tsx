@@ -22,7 +22,10 @@ function Outcome({ n }: { n: OrderNotification }) {
   const values = { address: n.address ?? '', error: n.error ?? '' };
   return (
     <Alert color={color} variant="light" p="xs" data-testid="pos-receipt-outcome" data-status={n.status}>
-      {t(`pos.receipt.${n.status}`, values)}
+      {/* Queued with an error: the relay failed and the worker tries again later. */}
+      {n.status === 'queued' && n.error
+        ? t('pos.receipt.retrying', values)
+        : t(`pos.receipt.${n.status}`, values)}
     </Alert>
   );
 }

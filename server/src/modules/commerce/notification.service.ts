@@ -32,6 +32,7 @@ import {
   listNotificationRows,
   notificationFromRow,
   settleNotification,
+  updateQueuedNotification,
   type Notification,
 } from './notification.repository';
 import type { NotificationRow } from './notification.table';
@@ -41,7 +42,9 @@ import { receiptOf, type Receipt, type ReceiptDeps } from './pos.receipt';
 /** How long a worker holds a queued row before another may take it (a crashed worker's row comes back). */
 const LEASE_MS = 60_000; // 1 minute
 /** Sending attempts before a row is given up as failed (each claim counts, so a row that kills the process too). */
-const MAX_ATTEMPTS = 5;
+export const MAX_ATTEMPTS = 5;
+/** Waits before the next attempt after a failed send: 1, 4, 16, then 64 minutes. */
+export const retryDelayMs = (attempts: number) => 60_000 * 4 ** Math.max(0, attempts - 1);
 /** The worker polls this often besides being woken after each commit that queues something. */
 const POLL_MS = 5_000; // 5 seconds
 
@@ -286,8 +289,17 @@ export function createNotifications(deps: NotificationsDeps) {
       await settle(row, 'sent', { ...columns, provider_message_id: result.providerMessageId }, null);
     } catch (err) {
       const reason = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
-      deps.log?.warn({ notification_id: row.id, err: reason }, 'notification failed');
-      await settle(row, 'failed', columns, reason);
+      deps.log?.warn({ notification_id: row.id, err: reason, attempts: row.attempts }, 'notification failed');
+      const attempts = Number(row.attempts);
+      // A relay that is down for a while is the usual failure: try again later, and give up only after the last
+      // attempt. The row stays queued with the error, so the order page shows why it has not gone yet.
+      if (attempts < MAX_ATTEMPTS)
+        await updateQueuedNotification(db, row.id, {
+          ...columns,
+          error: reason,
+          claimed_until: Date.now() + retryDelayMs(attempts),
+        });
+      else await settle(row, 'failed', columns, reason);
     }
   }
 

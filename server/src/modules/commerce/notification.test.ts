@@ -233,7 +233,7 @@ describeEachDialect(
       expect(mailsTo(address)).toEqual([]);
     });
 
-    it('a relay that refuses leaves a failed row with its error, and the pickup goes on', async () => {
+    it('a relay that refuses keeps the notice queued with its error for a later attempt, fails it after the last one, and the pickup goes on', async () => {
       const { customerId, address } = await aCustomer(t());
       const broken = await anEmailChannel(t(), { relay_url: `smtp://127.0.0.1:${await deadPort()}` });
       const { order, fulfilment, code } = await aReadyPickup(customerId, async (channelId) => {
@@ -244,9 +244,36 @@ describeEachDialect(
         );
       });
       await settle();
+      const pending = (await notificationsOf(order.id)).find((r) => r.kind === 'pickup_ready')!;
+      expect(pending).toMatchObject({ status: 'queued', channel_id: broken.id, address });
+      expect(pending.error).toMatch(/ECONNREFUSED|connect/i);
+      // The next attempt waits for its back-off: running the worker again now sends nothing.
+      await settle();
+      const db = t().omnis.database.db;
+      expect(
+        await db
+          .selectFrom('notifications')
+          .select('attempts')
+          .where('id', '=', pending.id)
+          .executeTakeFirst(),
+      ).toMatchObject({ attempts: 1 });
+      // The last attempt, once due, gives up: failed with the relay's error, its body (the code) dropped.
+      await db
+        .updateTable('notifications')
+        .set({ attempts: 4, claimed_until: Date.now() - 1 })
+        .where('id', '=', pending.id)
+        .execute();
+      await settle();
       const row = (await notificationsOf(order.id)).find((r) => r.kind === 'pickup_ready')!;
       expect(row).toMatchObject({ status: 'failed', channel_id: broken.id, address });
       expect(row.error).toMatch(/ECONNREFUSED|connect/i);
+      expect(
+        await db
+          .selectFrom('notifications')
+          .select('body_text')
+          .where('id', '=', pending.id)
+          .executeTakeFirst(),
+      ).toEqual({ body_text: null });
       expect(mailsTo(address)).toEqual([]);
       const collected = await post(t(), `/v1/fulfilments/${fulfilment}/collect`, { code });
       expect(collected.statusCode, collected.body).toBe(200);
