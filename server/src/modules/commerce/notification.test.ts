@@ -245,6 +245,7 @@ describeEachDialect(
       });
       await settle();
       const pending = (await notificationsOf(order.id)).find((r) => r.kind === 'pickup_ready')!;
+      const pendingId = pending.id as string;
       expect(pending).toMatchObject({ status: 'queued', channel_id: broken.id, address });
       expect(pending.error).toMatch(/ECONNREFUSED|connect/i);
       // The next attempt waits for its back-off: running the worker again now sends nothing.
@@ -254,14 +255,14 @@ describeEachDialect(
         await db
           .selectFrom('notifications')
           .select('attempts')
-          .where('id', '=', pending.id)
+          .where('id', '=', pendingId)
           .executeTakeFirst(),
       ).toMatchObject({ attempts: 1 });
       // The last attempt, once due, gives up: failed with the relay's error, its body (the code) dropped.
       await db
         .updateTable('notifications')
         .set({ attempts: 4, claimed_until: Date.now() - 1 })
-        .where('id', '=', pending.id)
+        .where('id', '=', pendingId)
         .execute();
       await settle();
       const row = (await notificationsOf(order.id)).find((r) => r.kind === 'pickup_ready')!;
@@ -271,7 +272,7 @@ describeEachDialect(
         await db
           .selectFrom('notifications')
           .select('body_text')
-          .where('id', '=', pending.id)
+          .where('id', '=', pendingId)
           .executeTakeFirst(),
       ).toEqual({ body_text: null });
       expect(mailsTo(address)).toEqual([]);

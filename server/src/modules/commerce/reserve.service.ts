@@ -278,23 +278,34 @@ export function createReserveService(deps: ReserveDeps) {
     };
     const due = { amount: totals.total, currency: order.currency };
     const channelId = await storeChannel(row.location_id, order.channel_id);
-    // Money first (undone if anything after fails), then the kept units become sales, then the order in one go.
-    const taken = await payTenders(
-      payments,
-      {
-        channel_id: channelId,
-        ...(order.customer_id ? { customer_id: order.customer_id } : {}),
-        amount_due: due,
-        tenders: input.tenders,
-      },
-      actor,
-    );
+    // The sale claims the reservation first (held → handed over, guarded), so a release or the expiry job that
+    // comes while the customer pays finds it no longer held, and no units are sold for a cancelled order. Then
+    // money (undone, with the claim, if anything after fails), the kept units as sales, the order in one go.
+    const claimed = await moveFulfilment(db, row.id, ['held'], 'handed_over', { collected_at: Date.now() });
+    if (!claimed) throw conflict(`The reservation ${row.id} changed meanwhile: it was released or sold.`);
+    const unclaim = () => moveFulfilment(db, row.id, ['handed_over'], 'held', { collected_at: null });
+    let taken: Awaited<ReturnType<typeof payTenders>>;
+    try {
+      taken = await payTenders(
+        payments,
+        {
+          channel_id: channelId,
+          ...(order.customer_id ? { customer_id: order.customer_id } : {}),
+          amount_due: due,
+          tenders: input.tenders,
+        },
+        actor,
+      );
+    } catch (err) {
+      await unclaim();
+      throw err;
+    }
+    let sold = false;
     try {
       await fulfilAll(reservations, reservationsOf(kept), actor);
+      sold = true;
       await inTransaction(db, async (trx) => {
         const now = Date.now();
-        const moved = await moveFulfilment(trx, row.id, ['held'], 'handed_over', { collected_at: now });
-        if (!moved) throw conflict(`The reservation ${row.id} changed meanwhile: it was released or sold.`);
         const where = { id: order.id, customer_id: order.customer_id, channel_id: channelId };
         if (dropped.length > 0) {
           await trx
@@ -350,6 +361,8 @@ export function createReserveService(deps: ReserveDeps) {
       });
     } catch (err) {
       await compensate(payments, taken, actor);
+      // Units already recorded as sold cannot go back on hold: the reservation stays handed over for staff to see.
+      if (!sold) await unclaim();
       throw err;
     }
     await releaseAll(reservations, reservationsOf(dropped), actor, 'not kept after trying in store');

@@ -164,6 +164,52 @@ describeEachDialect('reserve and try in store', (t) => {
     expect((await post(t(), `/v1/fulfilments/${r.fulfilment.id}/release`)).statusCode).toBe(409);
   });
 
+  it('a sale and a release of the same reservation at once: one wins, and stock and money agree with it', async () => {
+    const rounds = await Promise.all([1, 2, 3, 4].map(() => aReservation()));
+    const results = await Promise.all(
+      rounds.map(async (r) => {
+        const teeLine = r.order.lines.find((l) => l.sku === r.tee)!;
+        const due = teeLine.total.amount;
+        const [sold, released] = await Promise.all([
+          sell(r.fulfilment.id, {
+            keep_line_ids: [teeLine.id],
+            tenders: [{ provider: 'cash', amount: due, method: { tendered: due } }],
+          }),
+          post(t(), `/v1/fulfilments/${r.fulfilment.id}/release`),
+        ]);
+        return { r, due, sold, released };
+      }),
+    );
+    for (const { r, due, sold, released } of results) {
+      expect([sold.statusCode, released.statusCode].sort(), `${sold.body} ${released.body}`).toEqual([
+        200, 409,
+      ]);
+      const order = await t().omnis.services.commerce.orders.retrieveOrder(r.order.id);
+      const captured = (await paymentsOf(r.order.id))
+        .filter((p) => p.status === 'captured')
+        .reduce((n, p) => n + Number(p.amount), 0);
+      // Whatever lost took nothing with it: no money outside an order, no units held or sold for nothing.
+      const loose = await t()
+        .omnis.database.db.selectFrom('payments')
+        .select(['id', 'status'])
+        .where('order_id', 'is', null)
+        .where('channel_id', '=', r.channel)
+        .where('status', '=', 'captured')
+        .execute();
+      expect(loose).toEqual([]);
+      if (sold.statusCode === 200) {
+        expect(order.status).toBe('completed');
+        expect(captured).toBe(due);
+        expect(await counters(r.tee, r.store.id)).toEqual({ on_hand: 4, reserved: 0 });
+      } else {
+        expect(order.status).toBe('cancelled');
+        expect(captured).toBe(0);
+        expect(await counters(r.tee, r.store.id)).toEqual({ on_hand: 5, reserved: 0 });
+      }
+      expect(await counters(r.shirt, r.store.id)).toEqual({ on_hand: 5, reserved: 0 });
+    }
+  });
+
   it('a reservation nobody comes for expires after its hold and its units go back on sale', async () => {
     const r = await aReservation();
     const reserve = t().omnis.services.commerce.reserve;
