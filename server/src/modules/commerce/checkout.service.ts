@@ -16,6 +16,7 @@ import type { AvailabilityService, LocationsService, Point } from '../inventory'
 import type { CartsService } from './cart.service';
 import { resolveDeliveries } from './checkout.delivery';
 import {
+  guestCustomerId,
   payStep,
   placeStep,
   priceStep,
@@ -120,30 +121,12 @@ export function createCheckoutService(deps: CheckoutDeps) {
         errors: [{ field: 'body.payments', message: 'must name at least one payment' }],
       });
     const stored = await carts.retrieveCart(cartId);
-    const guestEmail = stored.customer_id ? null : (input.email ?? stored.email);
-    // A guest who leaves her email is that email's customer from now on: the order, its fulfilment and any return
-    // land on her one profile and timeline (identity resolution finds her, or creates her, unverified).
-    const cart =
-      guestEmail && stored.status === 'open' && stored.lines.length > 0
-        ? {
-            ...stored,
-            customer_id: (
-              await deps.identity
-                .resolve({
-                  identifiers: [{ type: 'email', value: guestEmail }],
-                  channelId: ctx.channelId,
-                  actor: ctx.actor,
-                  reason: 'guest checkout',
-                })
-                .catch((err: unknown) => {
-                  if (!(err instanceof AppError) || err.code !== 'validation_failed') throw err;
-                  throw new AppError('validation_failed', 'The email is not a valid address.', {
-                    errors: [{ field: 'body.email', message: 'is not a valid email address' }],
-                  });
-                })
-            ).customerId,
-          }
-        : stored;
+    // A guest who leaves her email is that email's customer from now on.
+    const guest = await guestCustomerId(deps.identity, stored, input.email, {
+      ...ctx,
+      reason: 'guest checkout',
+    });
+    const cart = guest ? { ...stored, customer_id: guest } : stored;
     const checkoutId = input.checkout_id ?? newId('chk');
     // The card's approval page returns the shopper to the shop's page for this very checkout.
     const back = input.return_url ? new URL(input.return_url) : null;

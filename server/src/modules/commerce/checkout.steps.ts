@@ -11,6 +11,7 @@ import { inTransaction, type Trx } from '../../platform/db/transaction';
 import type { EventBus } from '../../platform/events/outbox';
 import type { ReservationsService, TransfersService } from '../inventory';
 import type { Money } from '../catalog';
+import type { IdentityService } from '../customers';
 import type { Cart } from './cart.repository';
 import type { ResolvedLine } from './checkout.delivery';
 import { toOrderLines, type LineReservation } from './checkout.lines';
@@ -51,6 +52,35 @@ export interface StepsDeps {
   transfers: TransfersService;
   payments: PaymentsService;
   orders: OrdersService;
+}
+
+/**
+ * The customer a guest's cart belongs to once she leaves her email: identity resolution finds her, or creates her
+ * unverified, so the order (or reservation) lands on her one profile and timeline. Null when the cart already has
+ * its customer, has no email, or is not an open cart with lines. A malformed email is refused naming `body.email`.
+ */
+export async function guestCustomerId(
+  identity: Pick<IdentityService, 'resolve'>,
+  cart: Pick<Cart, 'customer_id' | 'email' | 'status' | 'lines'>,
+  email: string | null | undefined,
+  ctx: { channelId: string; actor: Actor; reason: string },
+): Promise<string | null> {
+  const guestEmail = cart.customer_id ? null : (email ?? cart.email);
+  if (!guestEmail || cart.status !== 'open' || cart.lines.length === 0) return null;
+  const resolved = await identity
+    .resolve({
+      identifiers: [{ type: 'email', value: guestEmail }],
+      channelId: ctx.channelId,
+      actor: ctx.actor,
+      reason: ctx.reason,
+    })
+    .catch((err: unknown) => {
+      if (!(err instanceof AppError) || err.code !== 'validation_failed') throw err;
+      throw new AppError('validation_failed', 'The email is not a valid address.', {
+        errors: [{ field: 'body.email', message: 'is not a valid email address' }],
+      });
+    });
+  return resolved.customerId;
 }
 
 const fmt = (m: Money) => `${(m.amount / 100).toFixed(2)} ${m.currency}`;

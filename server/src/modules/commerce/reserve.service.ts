@@ -20,7 +20,14 @@ import type { IdentityService } from '../customers';
 import type { AvailabilityService, LocationsService } from '../inventory';
 import type { CartsService } from './cart.service';
 import type { ResolvedLine } from './checkout.delivery';
-import { placeStep, priceStep, reserveStep, type CheckoutState, type StepsDeps } from './checkout.steps';
+import {
+  guestCustomerId,
+  placeStep,
+  priceStep,
+  reserveStep,
+  type CheckoutState,
+  type StepsDeps,
+} from './checkout.steps';
 import { runWorkflow, type Step } from './checkout.workflow';
 import { duePickupIds, findFulfilmentRow, moveFulfilment } from './fulfilment.repository';
 import { findOrderRow, moveOrder } from './order.repository';
@@ -115,27 +122,10 @@ export function createReserveService(deps: ReserveDeps) {
     ctx: { channelId: string; actor: Actor },
   ): Promise<{ order: OrderDetail; access_secret: string; hold_until: string }> {
     const stored = await deps.carts.retrieveCart(cartId);
-    const guestEmail = stored.customer_id ? null : (input.email ?? stored.email);
     // A guest's email makes her a customer (found or created), as at checkout: the reservation joins her timeline.
     const customerId =
       stored.customer_id ??
-      (guestEmail && stored.status === 'open' && stored.lines.length > 0
-        ? (
-            await deps.identity
-              .resolve({
-                identifiers: [{ type: 'email', value: guestEmail }],
-                channelId: ctx.channelId,
-                actor: ctx.actor,
-                reason: 'reserve in store',
-              })
-              .catch((err: unknown) => {
-                if (!(err instanceof AppError) || err.code !== 'validation_failed') throw err;
-                throw new AppError('validation_failed', 'The email is not a valid address.', {
-                  errors: [{ field: 'body.email', message: 'is not a valid email address' }],
-                });
-              })
-          ).customerId
-        : null);
+      (await guestCustomerId(deps.identity, stored, input.email, { ...ctx, reason: 'reserve in store' }));
     const holdMs = deps.holdMs;
     let holdUntil = 0;
 
