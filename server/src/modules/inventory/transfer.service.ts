@@ -9,7 +9,7 @@
 import { AppError, notFound, type FieldError } from '../../platform/errors';
 import type { Actor } from '../../platform/auth/principal';
 import type { Db } from '../../platform/db/database';
-import { inTransaction, type DbOrTrx } from '../../platform/db/transaction';
+import { inTransaction, type DbOrTrx, type Trx } from '../../platform/db/transaction';
 import type { EventBus } from '../../platform/events/outbox';
 import type { Page, PageRequest } from '../../platform/http/pagination';
 import { newId } from '../../platform/ids';
@@ -57,6 +57,81 @@ const invalid = (errors: FieldError[]) =>
 export function createTransfersService(deps: { db: Db; events: EventBus }) {
   const { db, events } = deps;
 
+  /**
+   * Writes a shipped transfer: its row and lines, the units out of the source (`unreserved` units, or `reserved`
+   * ones leaving on hand and reserved together, never below zero) and incoming at the destination, and
+   * `transfer.shipped`. A line the source cannot give refuses the whole transfer, naming `body.lines.N`.
+   */
+  async function shipTransfer(
+    trx: Trx,
+    t: {
+      id: string;
+      from: string;
+      to: string;
+      eta: number;
+      reason: string | undefined;
+      lines: Array<{ sku: string; quantity: number }>;
+      units: 'unreserved' | 'reserved';
+      reservationIds?: string[];
+      actor: Actor;
+      now: number;
+    },
+  ): Promise<void> {
+    await insertTransfer(
+      trx,
+      {
+        id: t.id,
+        from_location_id: t.from,
+        to_location_id: t.to,
+        status: 'in_transit',
+        eta: t.eta,
+        reason: t.reason ?? null,
+        actor_type: t.actor.type,
+        actor_id: t.actor.id,
+        shipped_at: t.now,
+        received_at: null,
+        created_at: t.now,
+        updated_at: t.now,
+      },
+      t.lines.map((l) => ({ transfer_id: t.id, sku: l.sku, quantity: l.quantity, received_quantity: null })),
+    );
+    await ensureLevels(
+      trx,
+      t.lines.map((l) => ({ sku: l.sku, location_id: t.to })),
+      t.now,
+    );
+    const ctx = {
+      kind: 'transfer_out' as const,
+      actor: t.actor,
+      reason: t.reason,
+      reference: { type: 'transfer', id: t.id },
+    };
+    for (const [i, line] of t.lines.entries()) {
+      const from = { sku: line.sku, location_id: t.from };
+      const change =
+        t.units === 'reserved'
+          ? { on_hand: -line.quantity, reserved: -line.quantity }
+          : { on_hand: -line.quantity };
+      const out = await applyMovement(trx, events, from, change, ctx, { keepReserved: true });
+      if (!out) throw await explainRefusal(trx, from, `body.lines.${i}`, line.quantity, { units: t.units });
+      const to = { sku: line.sku, location_id: t.to };
+      await applyMovement(trx, events, to, { incoming: line.quantity }, ctx, { keepReserved: false });
+    }
+    await events.append(trx, {
+      type: 'transfer.shipped',
+      aggregate: { type: 'transfer', id: t.id },
+      actor: t.actor,
+      data: {
+        transfer_id: t.id,
+        from_location_id: t.from,
+        to_location_id: t.to,
+        eta: new Date(t.eta).toISOString(),
+        lines: t.lines,
+        ...(t.reservationIds ? { reservation_ids: t.reservationIds } : {}),
+      },
+    });
+  }
+
   return {
     /**
      * Ships a transfer: out of the source now, incoming at the destination until received.
@@ -80,64 +155,19 @@ export function createTransfersService(deps: { db: Db; events: EventBus }) {
       if (errors.length > 0) throw invalid(errors);
       const id = newId('trf');
       const now = Date.now();
-      await inTransaction(db, async (trx) => {
-        await insertTransfer(
-          trx,
-          {
-            id,
-            from_location_id: input.from_location_id,
-            to_location_id: input.to_location_id,
-            status: 'in_transit',
-            eta: input.eta,
-            reason: input.reason ?? null,
-            actor_type: actor.type,
-            actor_id: actor.id,
-            shipped_at: now,
-            received_at: null,
-            created_at: now,
-            updated_at: now,
-          },
-          input.lines.map((l) => ({
-            transfer_id: id,
-            sku: l.sku,
-            quantity: l.quantity,
-            received_quantity: null,
-          })),
-        );
-        await ensureLevels(
-          trx,
-          input.lines.map((l) => ({ sku: l.sku, location_id: input.to_location_id })),
-          now,
-        );
-        const ctx = {
-          kind: 'transfer_out' as const,
-          actor,
+      await inTransaction(db, (trx) =>
+        shipTransfer(trx, {
+          id,
+          from: input.from_location_id,
+          to: input.to_location_id,
+          eta: input.eta,
           reason: input.reason,
-          reference: { type: 'transfer', id },
-        };
-        for (const [i, line] of input.lines.entries()) {
-          const from = { sku: line.sku, location_id: input.from_location_id };
-          const out = await applyMovement(trx, events, from, { on_hand: -line.quantity }, ctx, {
-            keepReserved: true,
-          });
-          if (!out)
-            throw await explainRefusal(trx, from, `body.lines.${i}`, line.quantity, { units: 'unreserved' });
-          const to = { sku: line.sku, location_id: input.to_location_id };
-          await applyMovement(trx, events, to, { incoming: line.quantity }, ctx, { keepReserved: false });
-        }
-        await events.append(trx, {
-          type: 'transfer.shipped',
-          aggregate: { type: 'transfer', id },
+          lines: input.lines,
+          units: 'unreserved',
           actor,
-          data: {
-            transfer_id: id,
-            from_location_id: input.from_location_id,
-            to_location_id: input.to_location_id,
-            eta: new Date(input.eta).toISOString(),
-            lines: input.lines,
-          },
-        });
-      });
+          now,
+        }),
+      );
       return (await findTransfer(db, id))!;
     },
 
@@ -250,63 +280,17 @@ export function createTransfersService(deps: { db: Db; events: EventBus }) {
         const units = new Map<string, number>();
         for (const r of rows) units.set(r.sku, (units.get(r.sku) ?? 0) + Number(r.quantity));
         const lines = [...units.entries()].map(([sku, quantity]) => ({ sku, quantity }));
-        await insertTransfer(
-          trx,
-          {
-            id,
-            from_location_id: source,
-            to_location_id: input.to_location_id,
-            status: 'in_transit',
-            eta: input.eta,
-            reason: input.reason ?? null,
-            actor_type: actor.type,
-            actor_id: actor.id,
-            shipped_at: now,
-            received_at: null,
-            created_at: now,
-            updated_at: now,
-          },
-          lines.map((l) => ({ transfer_id: id, sku: l.sku, quantity: l.quantity, received_quantity: null })),
-        );
-        await ensureLevels(
-          trx,
-          lines.map((l) => ({ sku: l.sku, location_id: input.to_location_id })),
-          now,
-        );
-        const ctx = {
-          kind: 'transfer_out' as const,
-          actor,
+        await shipTransfer(trx, {
+          id,
+          from: source,
+          to: input.to_location_id,
+          eta: input.eta,
           reason: input.reason,
-          reference: { type: 'transfer', id },
-        };
-        for (const [i, line] of lines.entries()) {
-          const at = { sku: line.sku, location_id: source };
-          // The reserved units themselves leave: on hand and reserved fall together, never below zero.
-          const out = await applyMovement(
-            trx,
-            events,
-            at,
-            { on_hand: -line.quantity, reserved: -line.quantity },
-            ctx,
-            { keepReserved: true },
-          );
-          if (!out)
-            throw await explainRefusal(trx, at, `body.lines.${i}`, line.quantity, { units: 'reserved' });
-          const to = { sku: line.sku, location_id: input.to_location_id };
-          await applyMovement(trx, events, to, { incoming: line.quantity }, ctx, { keepReserved: false });
-        }
-        await events.append(trx, {
-          type: 'transfer.shipped',
-          aggregate: { type: 'transfer', id },
+          lines,
+          units: 'reserved',
+          reservationIds: rows.map((r) => r.id),
           actor,
-          data: {
-            transfer_id: id,
-            from_location_id: source,
-            to_location_id: input.to_location_id,
-            eta: new Date(input.eta).toISOString(),
-            lines,
-            reservation_ids: rows.map((r) => r.id),
-          },
+          now,
         });
       });
       return (await findTransfer(on, id))!;
