@@ -9,7 +9,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { actorOf, type Principal } from '../../platform/auth/principal';
+import { actorOf, type Actor, type Principal } from '../../platform/auth/principal';
 import { AppError } from '../../platform/errors';
 import { IdParams, IsoTime, Nullable, strictObject } from '../../platform/http/schemas';
 import type { CartsService } from './cart.service';
@@ -105,6 +105,14 @@ export interface CheckoutRoutesDeps {
   reserve: ReserveService;
 }
 
+/** What the storefront learns of a placed order: enough for its confirmation page, no personal data. */
+const placedSummary = (o: {
+  id: string;
+  display_number: string;
+  status: string;
+  totals: { total: { amount: number; currency: string } };
+}) => ({ id: o.id, display_number: o.display_number, status: o.status, totals: { total: o.totals.total } });
+
 export function checkoutRoutes(deps: CheckoutRoutesDeps): FastifyPluginAsyncTypebox {
   /** The shopper proves the cart: its secret, or the token of the customer who owns it; else a 404. */
   async function shopperOf(request: FastifyRequest, cartId: string): Promise<string | null> {
@@ -131,6 +139,17 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps): FastifyPluginAsyncType
     return customerId;
   }
 
+  /** The storefront's caller: its key's channel, and the shopper (her customer token or cart secret) as actor. */
+  async function storeShopper(request: FastifyRequest, cartId: string) {
+    if (request.principal.kind !== 'publishable_key')
+      throw new AppError('forbidden', 'A publishable key is required.');
+    const customerId = await shopperOf(request, cartId);
+    const actor: Actor = customerId
+      ? { type: 'customer', id: customerId, label: 'customer' }
+      : actorOf(request.principal);
+    return { channelId: request.principal.channelId, actor };
+  }
+
   return async (app) => {
     app.post(
       '/store/v1/carts/:id/checkout',
@@ -147,13 +166,7 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps): FastifyPluginAsyncType
         },
       },
       async (request, reply) => {
-        if (request.principal.kind !== 'publishable_key')
-          throw new AppError('forbidden', 'A publishable key is required.');
-        const channelId = request.principal.channelId;
-        const customerId = await shopperOf(request, request.params.id);
-        const actor = customerId
-          ? { type: 'customer' as const, id: customerId, label: 'customer' }
-          : actorOf(request.principal);
+        const { channelId, actor } = await storeShopper(request, request.params.id);
         const result = await deps.checkout.checkoutCart(request.params.id, request.body, {
           channelId,
           actor,
@@ -162,17 +175,7 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps): FastifyPluginAsyncType
         });
         reply.code(result.status === 'placed' ? 201 : 202);
         const r = result;
-        return r.status === 'placed'
-          ? {
-              ...r,
-              order: {
-                id: r.order.id,
-                display_number: r.order.display_number,
-                status: r.order.status,
-                totals: { total: r.order.totals.total },
-              },
-            }
-          : r;
+        return r.status === 'placed' ? { ...r, order: placedSummary(r.order) } : r;
       },
     );
 
@@ -207,24 +210,10 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps): FastifyPluginAsyncType
         },
       },
       async (request, reply) => {
-        if (request.principal.kind !== 'publishable_key')
-          throw new AppError('forbidden', 'A publishable key is required.');
-        const channelId = request.principal.channelId;
-        const customerId = await shopperOf(request, request.params.id);
-        const actor = customerId
-          ? { type: 'customer' as const, id: customerId, label: 'customer' }
-          : actorOf(request.principal);
+        const { channelId, actor } = await storeShopper(request, request.params.id);
         const r = await deps.reserve.reserveInStore(request.params.id, request.body, { channelId, actor });
         reply.code(201);
-        return {
-          ...r,
-          order: {
-            id: r.order.id,
-            display_number: r.order.display_number,
-            status: r.order.status,
-            totals: { total: r.order.totals.total },
-          },
-        };
+        return { ...r, order: placedSummary(r.order) };
       },
     );
 
