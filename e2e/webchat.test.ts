@@ -3,7 +3,9 @@
  * would restyle every button) embeds `/widget.js` with a web chat channel's publishable key. The visitor opens the
  * chat in Spanish, gives her name and email in the pre-chat form and asks about a size; an agent signed in to the
  * console sees the message arrive live on `/v1/realtime`, replies through the API, and the reply appears in the
- * widget. The page's styles do not reach inside the widget. With nobody available, a visitor whose pre-chat form
+ * widget. The page's styles do not reach inside the widget. Once the agent resolves the chat, the CSAT survey
+ * shows as a row of five stars with a comment box: she rates 4, comments, sends, and the thanks replaces the scale
+ * (the report counts it for the channel). With nobody available, a visitor whose pre-chat form
  * gave her email is told the reply will go there instead of being asked for it again.
  */
 import { createServer, type Server } from 'node:http';
@@ -20,6 +22,8 @@ describe('web chat widget', () => {
   let shopSite: Server;
   let shopUrl = '';
   let agentToken = '';
+  let chatChannelId = '';
+  let firstConversationId = '';
   const live: Array<{ type: string; event?: { type: string; data: Record<string, unknown> } }> = [];
   let agentSocket: WebSocket;
 
@@ -47,6 +51,7 @@ describe('web chat widget', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
     const channel = await api<{ id: string }>('/v1/channels', { kind: 'webchat', name: 'Web chat' });
+    chatChannelId = channel.id;
     const { key } = await api<{ key: string }>('/v1/api-keys', {
       kind: 'publishable',
       name: 'Chat widget',
@@ -100,6 +105,7 @@ describe('web chat widget', () => {
       live.find((m) => m.event?.type === 'message.received'),
     );
     const conversationId = String(received.event!.data.conversation_id);
+    firstConversationId = conversationId;
     const conversation = await fetch(`${server.url}/v1/conversations/${conversationId}`, {
       headers: { authorization: `Bearer ${agentToken}` },
     }).then((r) => r.json() as Promise<{ customer_id: string }>);
@@ -116,6 +122,45 @@ describe('web chat widget', () => {
     await page.getByText('¡Hola Lucía! Sí, nos quedan dos en talla M.').waitFor();
     await expect(page.getByText('Solemos responder en pocos minutos').isVisible()).resolves.toBe(true);
     await screenshot(page, 'webchat-widget');
+  });
+
+  it('after the agent resolves the chat, the visitor rates it 4 stars with a comment in the widget and sees the thanks', async () => {
+    const enable = await fetch(`${server.url}/v1/bot-settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${agentToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ csat_enabled: true }),
+    });
+    expect(enable.status, await enable.text()).toBe(200);
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    await api(`/v1/conversations/${firstConversationId}/status`, { status: 'resolved' }, agentToken);
+
+    // The survey arrives as a message with a 1–5 scale under it, in the widget's language.
+    const four = page.getByRole('button', { name: '4 de 5: Bien' });
+    await four.waitFor();
+    await expect(page.getByRole('button', { name: '5 de 5: Excelente' }).isVisible()).resolves.toBe(true);
+    const send = page.getByRole('button', { name: 'Enviar valoración' });
+    await expect(send.isDisabled()).resolves.toBe(true);
+    await four.click();
+    await expect(four.getAttribute('aria-pressed')).resolves.toBe('true');
+    await page.getByPlaceholder('¿Algo más? (opcional)').fill('Muy rápidos, gracias');
+    await screenshot(page, 'webchat-widget-csat-scale');
+    await send.click();
+
+    await page.getByText('¡Gracias por tu valoración!').waitFor();
+    // Answered in place: the scale is gone, four stars stay lit, it cannot be sent again.
+    expect(await page.getByRole('button', { name: '4 de 5: Bien' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Enviar valoración' }).count()).toBe(0);
+    await expect(page.getByRole('img', { name: '4 de 5: Bien' }).isVisible()).resolves.toBe(true);
+    await screenshot(page, 'webchat-widget-csat');
+
+    // Recorded for the web chat channel: the contact-centre report counts it.
+    const report = await fetch(
+      `${server.url}/v1/reports/conversations?from=${since}&to=${new Date(Date.now() + 3_600_000).toISOString()}&group_by=channel`,
+      { headers: { authorization: `Bearer ${agentToken}` } },
+    ).then(
+      (r) => r.json() as Promise<{ data: Array<{ key: string; csat: { count: number; average: number } }> }>,
+    );
+    expect(report.data.find((row) => row.key === chatChannelId)?.csat).toEqual({ count: 1, average: 4 });
   });
 
   it('with nobody available, a visitor whose pre-chat form gave her email is told where the reply goes, not asked again', async () => {

@@ -10,6 +10,8 @@ export interface ChatMessage {
   text: string | null;
   attachments?: Array<{ filename: string }>;
   created_at: string;
+  /** A CSAT survey: shown as a 1–5 scale while `open`, answered with a `csat` frame. */
+  csat?: { survey_id: string; open: boolean; rating: number | null };
 }
 
 export type ServerFrame =
@@ -18,7 +20,8 @@ export type ServerFrame =
   | { type: 'ack'; client_id: string; message_id: string }
   | { type: 'typing'; from: 'agent'; state: 'typing' | 'idle'; name: string }
   | { type: 'visitor'; visitor: Visitor }
-  | { type: 'error'; code: string; detail: string };
+  | { type: 'csat_answered'; survey_id: string; rating: number; comment: string | null }
+  | { type: 'error'; code: string; detail: string; errors?: Array<{ field: string; message: string }> };
 
 export interface Visitor {
   id: string;

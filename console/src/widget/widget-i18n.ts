@@ -25,6 +25,17 @@ const en = {
   failed: 'Not sent — tap to retry',
   tooBig: 'That file cannot be sent.',
   reconnecting: 'Reconnecting…',
+  csatAsk: 'Rate this conversation',
+  csatRate: '{n} of 5: {word}',
+  csat1: 'Very bad',
+  csat2: 'Bad',
+  csat3: 'OK',
+  csat4: 'Good',
+  csat5: 'Excellent',
+  csatComment: 'Anything to add? (optional)',
+  csatSend: 'Send rating',
+  csatThanks: 'Thank you for your rating!',
+  csatClosed: 'This survey is closed.',
 };
 type Words = typeof en;
 
@@ -51,6 +62,17 @@ const es: Words = {
   failed: 'No enviado: toca para reintentar',
   tooBig: 'No se puede enviar ese archivo.',
   reconnecting: 'Reconectando…',
+  csatAsk: 'Valora esta conversación',
+  csatRate: '{n} de 5: {word}',
+  csat1: 'Muy mal',
+  csat2: 'Mal',
+  csat3: 'Normal',
+  csat4: 'Bien',
+  csat5: 'Excelente',
+  csatComment: '¿Algo más? (opcional)',
+  csatSend: 'Enviar valoración',
+  csatThanks: '¡Gracias por tu valoración!',
+  csatClosed: 'Esta encuesta ya está cerrada.',
 };
 
 const ru: Words = {
@@ -76,6 +98,17 @@ const ru: Words = {
   failed: 'Не отправлено — нажмите, чтобы повторить',
   tooBig: 'Этот файл нельзя отправить.',
   reconnecting: 'Переподключение…',
+  csatAsk: 'Оцените этот разговор',
+  csatRate: '{n} из 5: {word}',
+  csat1: 'Очень плохо',
+  csat2: 'Плохо',
+  csat3: 'Нормально',
+  csat4: 'Хорошо',
+  csat5: 'Отлично',
+  csatComment: 'Хотите что-то добавить? (необязательно)',
+  csatSend: 'Отправить оценку',
+  csatThanks: 'Спасибо за оценку!',
+  csatClosed: 'Этот опрос уже закрыт.',
 };
 
 const dictionaries: Record<string, Words> = { en, es, ru };

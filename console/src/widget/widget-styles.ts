@@ -28,4 +28,18 @@ input, textarea { flex: 1; font: inherit; padding: 8px 10px; border: 1px solid #
 button.primary { background: #228be6; color: #fff; border: 0; border-radius: 8px; padding: 8px 12px; cursor: pointer; font: inherit; }
 button.ghost { background: none; border: 0; color: #495057; cursor: pointer; font: inherit; padding: 4px; }
 .prechat { padding: 14px; display: flex; flex-direction: column; gap: 8px; }
+button.primary[disabled] { opacity: .5; cursor: default; }
+.csat { align-self: flex-start; width: 85%; background: #fff; border: 1px solid #e9ecef; border-radius: 12px;
+  padding: 10px; display: flex; flex-direction: column; gap: 6px; }
+.csat:empty { display: none; }
+.csat p { margin: 0; }
+.csat textarea { flex: none; resize: vertical; min-height: 44px; }
+.stars { display: flex; gap: 2px; color: #ced4da; line-height: 0; }
+button.star { background: none; border: 0; padding: 2px; cursor: pointer; color: #ced4da; border-radius: 6px; line-height: 0; }
+button.star:hover { color: #ffd43b; }
+button.star:focus-visible { outline: 2px solid #a5d8ff; }
+.stars .on, button.star.on { color: #fab005; }
+.csat-word { min-height: 16px; font-size: 12px; color: #495057; }
+.csat-error { font-size: 12px; color: #c92a2a; }
+.csat-error:empty { display: none; }
 `;

@@ -25,6 +25,11 @@ const chatIcon =
 const clipIcon =
   '<svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="2"><path d="M21 11.5l-8.5 8.5a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5"/></svg>';
 
+const starIcon =
+  '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true"><path fill="currentColor" d="M12 2.5l2.9 6.1 6.6.8-4.9 4.6 1.3 6.6L12 17.3l-5.9 3.3 1.3-6.6-4.9-4.6 6.6-.8z"/></svg>';
+
+const ratingWords = ['csat1', 'csat2', 'csat3', 'csat4', 'csat5'] as const;
+
 async function mount(): Promise<void> {
   const key = script?.dataset.key;
   if (!script || !key) return;
@@ -82,8 +87,108 @@ async function mount(): Promise<void> {
     if (message.id) shown.set(message.id, el);
     if (clientId) shown.set(clientId, el);
     if (!existing) log.append(el);
+    if (message.csat) survey(message.csat, el);
     log.scrollTop = log.scrollHeight;
     return el;
+  }
+
+  /**
+   * CSAT surveys shown, by id: the 1–5 scale with a comment box while open, the thanks in its place once
+   * answered. Her typed message closes an open one (the server takes "4 great" as the answer, anything else
+   * as moving on), so only one answer can leave the widget.
+   */
+  const surveys = new Map<
+    string,
+    { box: HTMLElement; open: boolean; refused: (code: string, detail: string) => void }
+  >();
+  let pendingSurvey: string | null = null;
+  const rateLabel = (n: number) => t('csatRate', { n: String(n), word: t(ratingWords[n - 1]!) });
+
+  function thank(box: HTMLElement, rating: number): void {
+    const stars = h('div', { class: 'stars', role: 'img', 'aria-label': rateLabel(rating) });
+    for (let n = 1; n <= 5; n++) {
+      const star = h('span', { class: n <= rating ? 'on' : '' });
+      star.innerHTML = starIcon;
+      stars.append(star);
+    }
+    box.replaceChildren(stars, h('p', {}, t('csatThanks')));
+  }
+
+  function scale(box: HTMLElement, surveyId: string): (code: string, detail: string) => void {
+    let rating = 0;
+    const word = h('small', { class: 'csat-word', 'aria-live': 'polite' });
+    const comment = h('textarea', {
+      placeholder: t('csatComment'),
+      'aria-label': t('csatComment'),
+      maxlength: '2000',
+      rows: '2',
+      name: 'comment',
+    });
+    const submit = h('button', { type: 'button', class: 'primary', disabled: '' }, t('csatSend'));
+    const error = h('small', { class: 'csat-error', role: 'alert' });
+    const buttons = [1, 2, 3, 4, 5].map((n) => {
+      const b = h('button', {
+        type: 'button',
+        class: 'star',
+        'aria-label': rateLabel(n),
+        'aria-pressed': 'false',
+      });
+      b.innerHTML = starIcon;
+      b.onclick = () => {
+        rating = n;
+        buttons.forEach((other, i) => {
+          other.classList.toggle('on', i < n);
+          other.setAttribute('aria-pressed', String(i + 1 === n));
+        });
+        word.textContent = t(ratingWords[n - 1]!);
+        submit.disabled = false;
+      };
+      return b;
+    });
+    const stars = h('div', { class: 'stars', role: 'group', 'aria-label': t('csatAsk') });
+    stars.append(...buttons);
+    submit.onclick = () => {
+      error.textContent = '';
+      const frame = { type: 'csat', survey_id: surveyId, rating, comment: comment.value.trim() || null };
+      if (!rating) return;
+      if (!connection.send(frame)) {
+        error.textContent = t('failed');
+        return;
+      }
+      pendingSurvey = surveyId;
+      submit.disabled = true;
+    };
+    box.replaceChildren(stars, word, comment, submit, error);
+    return (code, detail) => {
+      if (code === 'conflict' || code === 'not_found') {
+        box.replaceChildren(h('p', {}, t('csatClosed')));
+        surveys.get(surveyId)!.open = false;
+        return;
+      }
+      error.textContent = detail;
+      submit.disabled = false;
+    };
+  }
+
+  function survey(csat: NonNullable<ChatMessage['csat']>, message: HTMLElement): void {
+    let entry = surveys.get(csat.survey_id);
+    if (!entry) {
+      const box = h('div', { class: 'csat', 'data-survey': csat.survey_id });
+      message.after(box);
+      entry = { box, open: false, refused: () => undefined };
+      surveys.set(csat.survey_id, entry);
+    }
+    if (csat.rating !== null) {
+      entry.open = false;
+      thank(entry.box, csat.rating);
+    } else if (!csat.open) {
+      // Skipped or expired while she was away: the question stays, the scale goes.
+      entry.open = false;
+      entry.box.replaceChildren();
+    } else if (!entry.open) {
+      entry.open = true;
+      entry.refused = scale(entry.box, csat.survey_id);
+    }
   }
 
   function note(text: string): HTMLElement {
@@ -131,10 +236,27 @@ async function mount(): Promise<void> {
       // Only the address she just typed earns the "thanks"; a known one keeps its "we will reply to" note.
       if (offlineNote && visitor.continue_by_email && visitor.email && offlineNote.querySelector('form'))
         offlineNote.textContent = t('offlineSaved', { email: visitor.email });
+    } else if (frame.type === 'csat_answered') {
+      const entry = surveys.get(frame.survey_id);
+      if (frame.survey_id === pendingSurvey) pendingSurvey = null;
+      if (entry) {
+        entry.open = false;
+        thank(entry.box, frame.rating);
+      }
+    } else if (frame.type === 'error' && pendingSurvey && surveys.has(pendingSurvey)) {
+      // The survey's answer was refused: said in the survey itself, not as a chat note.
+      surveys.get(pendingSurvey)!.refused(frame.code, frame.errors?.[0]?.message ?? frame.detail);
+      pendingSurvey = null;
     } else if (frame.type === 'error') note(frame.code === 'validation_failed' ? frame.detail : t('failed'));
   }
 
   function send(text: string, attachments: string[] = []): void {
+    // A typed message answers an open survey ("4 great") or moves on from it: either way its scale closes.
+    for (const entry of surveys.values())
+      if (entry.open) {
+        entry.open = false;
+        entry.box.replaceChildren();
+      }
     const clientId = newClientId();
     const el = show({ id: null, direction: 'in', text, created_at: new Date().toISOString() }, clientId);
     const frame = { type: 'message', client_id: clientId, text, attachments };

@@ -70,7 +70,8 @@ describeEachDialect('store credit', (t) => {
   });
 
   it('erasure keeps every amount but forgets who the payments and the credit belonged to', async () => {
-    const email = `erase-${Date.now()}@test.example`;
+    // Not a bare timestamp: 13 digits pass the Luhn check one time in ten and the card-number guard refuses them.
+    const email = `erase-${Date.now().toString(36)}@test.example`;
     const { customerId: customer } = await t().omnis.services.identity.resolve({
       identifiers: [{ type: 'email', value: email }],
       reason: 'test',

@@ -61,6 +61,11 @@ export interface OutboundMessage {
   template: { id: string; variables: Record<string, string> } | null;
   /** Messenger / Instagram: the message tag that lets a reply out of the 24-hour window (`HUMAN_AGENT`…). */
   messageTag?: string | null | undefined;
+  /**
+   * Marks the sender put on the message, for channels that can render more than text: `csat_survey_id` makes the
+   * web chat widget show its CSAT survey as a 1–5 scale. Others ignore it.
+   */
+  meta?: { csat_survey_id?: string } | undefined;
 }
 
 export interface SendResult {

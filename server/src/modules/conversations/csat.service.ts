@@ -1,7 +1,8 @@
 /**
  * @module Customer satisfaction: after a conversation is resolved the customer gets a 1–5 survey on the channel
- * they last wrote on, in their language — "reply 1–5" on text channels (and web chat, whose widget can also
- * render the `csat.requested` event's scale), a signed link to a tiny public page on email. The answer is stored
+ * they last wrote on, in their language — "reply 1–5" on text channels (on web chat the message is marked with its
+ * survey id and the widget shows it as a 1–5 scale with a comment box, answered over the visitor's socket), a
+ * signed link to a tiny public page on email. The answer is stored
  * with the agent, team and channel of the resolution. A reply arriving as the customer's next message is captured
  * as the answer inside the inbound transaction and does not reopen the conversation.
  */
@@ -23,6 +24,9 @@ import type { OutboundService } from './outbound';
 /** The bot's voice in events and messages (author_type "system", label "bot"). */
 export const botActor: Actor = { type: 'system', id: 'bot', label: 'bot' };
 
+/** The longest comment kept with an answer. */
+const MAX_COMMENT = 2000;
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** "4", "4/5", "5 stars, quick and kind", "3 - ok" → rating and comment; anything else → null. */
@@ -32,7 +36,7 @@ export function parseRating(text: string | null): { rating: number; comment: str
       text ?? '',
     );
   if (!m) return null;
-  const comment = m[2]!.trim().slice(0, 2000);
+  const comment = m[2]!.trim().slice(0, MAX_COMMENT);
   return { rating: Number(m[1]), comment: comment || null };
 }
 
@@ -226,7 +230,10 @@ export function createCsat(deps: CsatDeps) {
           ? renderTemplate(lines.csat_email, { url: `${deps.publicUrl()}/csat/${token}` })
           : lines.csat_text;
       try {
-        await deps.reply(conversationId, { text, channel_id: last.channel_id }, botActor);
+        // The mark lets a channel that can (the web chat widget) show the survey as a 1–5 scale.
+        await deps.reply(conversationId, { text, channel_id: last.channel_id }, botActor, {
+          csat_survey_id: id,
+        });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         deps.log?.info({ conversation_id: conversationId, err: err.message }, 'CSAT survey not deliverable');
@@ -260,6 +267,62 @@ export function createCsat(deps: CsatDeps) {
         return answer(trx, row, { ...input, messageId: null, now: Date.now() });
       });
       if (!ok) throw new AppError('conflict', 'This survey was already answered or has expired.');
+    },
+
+    /**
+     * An answer given on the channel the survey went to, as a structured reply rather than text (the web chat
+     * widget's 1–5 scale): the survey must be this customer's on this channel and still open. Recorded like every
+     * answer (same row, same `csat.answered` event).
+     * @example await csat.answerSurveyOnChannel({ surveyId: 'csat_01…', customerId, channelId, rating: 4, comment: null })
+     */
+    async answerSurveyOnChannel(input: {
+      surveyId: string;
+      customerId: string | null;
+      channelId: string;
+      rating: number;
+      comment: string | null;
+    }): Promise<CsatSurvey> {
+      const refuse = (code: 'validation_failed' | 'not_found' | 'conflict', field: string, message: string) =>
+        new AppError(code, message, { errors: [{ field, message }] });
+      if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5)
+        throw refuse('validation_failed', 'rating', 'must be a whole number from 1 to 5');
+      const comment = input.comment?.trim() || null;
+      if (comment && comment.length > MAX_COMMENT)
+        throw refuse('validation_failed', 'comment', `must be at most ${MAX_COMMENT} characters`);
+      return inTransaction(db, async (trx) => {
+        const row = await trx
+          .selectFrom('csat_surveys')
+          .selectAll()
+          .where('id', '=', input.surveyId)
+          .executeTakeFirst();
+        // Someone else's survey reads as no survey at all: its existence is not hers to learn.
+        if (!row || row.customer_id !== input.customerId || row.channel_id !== input.channelId)
+          throw refuse('not_found', 'survey_id', 'No survey of yours with this id.');
+        const ok = await answer(trx, row, {
+          rating: input.rating,
+          comment,
+          messageId: null,
+          now: Date.now(),
+        });
+        if (!ok) throw refuse('conflict', 'survey_id', 'This survey was already answered or has expired.');
+        const updated = await trx
+          .selectFrom('csat_surveys')
+          .selectAll()
+          .where('id', '=', row.id)
+          .executeTakeFirstOrThrow();
+        return surveyFromRow(updated);
+      });
+    },
+
+    /** Surveys by id (the web chat widget's resume: which of the surveys she was shown still take an answer). */
+    async surveysById(ids: string[]): Promise<Array<CsatSurvey & { open: boolean }>> {
+      if (!ids.length) return [];
+      const now = Date.now();
+      const rows = await db.selectFrom('csat_surveys').selectAll().where('id', 'in', ids).execute();
+      return rows.map((r) => ({
+        ...surveyFromRow(r),
+        open: r.status === 'sent' && Number(r.expires_at) > now,
+      }));
     },
 
     /** Every survey of a conversation, oldest first. */

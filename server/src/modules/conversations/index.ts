@@ -56,7 +56,7 @@ export { conversationsPrivacyHandler } from './conversation.privacy';
 export { InboundAckSchema } from './conversation.schemas';
 export type { AcceptResult } from './inbound.service';
 export type { Conversation } from './conversation.repository';
-export type { Message } from './message.repository';
+export type { ChannelMessage, Message } from './message.repository';
 export type { ConversationsTables } from './conversation.table';
 export type { BotTables } from './bot.table';
 export { botRoutes } from './bot.routes';

@@ -165,6 +165,9 @@ export async function listMessageRows(
   return paginate(q, 'id', page, messageFromRow);
 }
 
+/** A message as a live channel replays it: with the CSAT survey it carries, if it is one. */
+export type ChannelMessage = Message & { csat_survey_id: string | null };
+
 /**
  * A customer's messages (not notes) on one channel after a given id, oldest first: what a web chat visitor
  * missed while her socket was down. Ids are time-sortable, so "after" is "newer".
@@ -175,7 +178,7 @@ export async function listChannelMessagesAfter(
   channelId: string,
   afterId: string | null,
   limit: number,
-): Promise<Message[]> {
+): Promise<ChannelMessage[]> {
   let q = db
     .selectFrom('messages')
     .selectAll()
@@ -183,5 +186,8 @@ export async function listChannelMessagesAfter(
     .where('channel_id', '=', channelId)
     .where('kind', '=', 'message');
   if (afterId) q = q.where('id', '>', afterId);
-  return (await q.orderBy('id').limit(limit).execute()).map(messageFromRow);
+  return (await q.orderBy('id').limit(limit).execute()).map((row) => {
+    const survey = decodeJson<MessageMeta>(row.meta)?.csat_survey_id;
+    return { ...messageFromRow(row), csat_survey_id: typeof survey === 'string' ? survey : null };
+  });
 }

@@ -171,7 +171,13 @@ export function createOutbound(deps: OutboundDeps) {
      * Sends the agent's reply and returns the stored message (`sent`, or `failed` with `delivery_error`).
      * @example await outbound.replyToConversation('cnv_01…', { text: 'Your parcel left today' }, actor)
      */
-    async replyToConversation(id: string, input: ReplyInput, actor: Actor): Promise<Message> {
+    async replyToConversation(
+      id: string,
+      input: ReplyInput,
+      actor: Actor,
+      /** Internal marks kept in the message's meta and handed to the adapter (never from the API body). */
+      marks: { csat_survey_id?: string } = {},
+    ): Promise<Message> {
       const found = await findConversationRow(db, id);
       if (!found) throw new AppError('not_found', `No conversation with id ${id}.`);
       const conversation = writable(found);
@@ -275,6 +281,7 @@ export function createOutbound(deps: OutboundDeps) {
           meta: encodeJson({
             ...(input.template ? { template: input.template } : {}),
             ...(input.message_tag ? { message_tag: input.message_tag } : {}),
+            ...marks,
           }),
           delivery_status: 'queued',
           delivery_error: null,
@@ -343,6 +350,7 @@ export function createOutbound(deps: OutboundDeps) {
             ? { id: input.template.id, variables: input.template.variables ?? {} }
             : null,
           messageTag: input.message_tag ?? null,
+          meta: marks,
         },
         adapter,
         row,

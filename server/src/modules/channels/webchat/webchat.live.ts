@@ -92,6 +92,10 @@ export function createWebchatLive(deps: WebchatLiveDeps) {
             content_type: a.contentType,
           })),
           created_at: new Date().toISOString(),
+          // A CSAT survey: the widget shows a 1–5 scale and answers with a `csat` frame.
+          ...(message.meta?.csat_survey_id
+            ? { csat: { survey_id: message.meta.csat_survey_id, open: true, rating: null } }
+            : {}),
         },
       });
       if (delivered) return { providerMessageId: message.messageId, status: 'sent' };

@@ -2,8 +2,11 @@
  * @module Web chat's HTTP and WebSocket surface. `GET /widget.js` (the embeddable widget, built with the console);
  * `GET /chat/v1/availability` and `POST /chat/v1/sessions` with the webchat channel's publishable key (`Bearer pk_…`) starts or resumes a visitor;
  * `POST /chat/v1/uploads` (raw file, `X-Visitor-Token`) stores an attachment for a later message; and
- * `GET /chat/v1/ws?token=wvt_…&since=msg_…` is her live socket. The widget runs on the shop's own domain, so
- * these answer cross-origin requests (no cookies are involved: the visitor token is sent explicitly).
+ * `GET /chat/v1/ws?token=wvt_…&since=msg_…` is her live socket (frames up: `message`, `typing`, `identify`,
+ * `continue_by_email`, and `csat` — `{ survey_id, rating, comment }`, her answer to a survey message marked with
+ * `csat`, confirmed by `csat_answered` or refused by an `error` frame naming the field). The widget runs on the
+ * shop's own domain, so these answer cross-origin requests (no cookies are involved: the visitor token is sent
+ * explicitly).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,8 +16,7 @@ import type { WebSocket } from 'ws';
 import { Type } from 'typebox';
 import { AppError } from '../../../platform/errors';
 import { strictObject } from '../../../platform/http/schemas';
-import type { Message } from '../../conversations';
-import type { WebchatService } from './webchat.service';
+import type { WebchatService, WidgetMessage } from './webchat.service';
 import type { WebchatLive } from './webchat.live';
 import type { Visitor } from './webchat.repository';
 
@@ -36,8 +38,11 @@ const visitorJson = (v: Visitor) => ({
   continue_by_email: v.emailFallback,
 });
 
-/** What the widget shows of a message: words and files, never internal fields. */
-export const messageJson = (m: Message) => ({
+/**
+ * What the widget shows of a message: words and files, never internal fields; a CSAT survey also carries `csat`
+ * (its id, whether it still takes an answer, the rating given) so the widget shows it as a 1–5 scale.
+ */
+export const messageJson = (m: WidgetMessage) => ({
   id: m.id,
   direction: m.direction,
   text: m.text,
@@ -47,6 +52,7 @@ export const messageJson = (m: Message) => ({
     size: a.size,
   })),
   created_at: m.created_at,
+  ...(m.csat ? { csat: m.csat } : {}),
 });
 
 function cors(reply: FastifyReply): void {
@@ -270,6 +276,19 @@ export function webchatRoutes(deps: {
             text: m.text ?? null,
             created_at: new Date().toISOString(),
           },
+        });
+      } else if (m.type === 'csat') {
+        // Her answer from the widget's scale; every socket of hers shows the thanks in place of the scale.
+        const survey = await webchat.answerSurvey(visitor, {
+          survey_id: m.survey_id,
+          rating: m.rating,
+          comment: m.comment,
+        });
+        live.push(visitor.id, {
+          type: 'csat_answered',
+          survey_id: survey.id,
+          rating: survey.rating,
+          comment: survey.comment,
         });
       } else if (m.type === 'typing') {
         live.visitorTyping(visitor, m.state === 'idle' ? 'idle' : 'typing');

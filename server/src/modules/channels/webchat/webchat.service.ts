@@ -18,7 +18,7 @@ import {
   checkAttachments,
   type AcceptResult,
   type AttachmentLimits,
-  type Message,
+  type ChannelMessage,
   type NormalizedInbound,
 } from '../../conversations';
 import {
@@ -48,8 +48,28 @@ export interface WebchatConversations {
     input: { providerMessageId: string | null; payload: Buffer; sender?: string | null },
   ): Promise<AcceptResult>;
   retrieveConversation(id: string): Promise<{ customer_id: string }>;
-  listChannelMessages(customerId: string, channelId: string, afterId: string | null): Promise<Message[]>;
+  listChannelMessages(
+    customerId: string,
+    channelId: string,
+    afterId: string | null,
+  ): Promise<ChannelMessage[]>;
+  /** The CSAT service's structured answer and its surveys' state (conversations' `csat`). */
+  csat: {
+    answerSurveyOnChannel(input: {
+      surveyId: string;
+      customerId: string | null;
+      channelId: string;
+      rating: number;
+      comment: string | null;
+    }): Promise<{ id: string; rating: number | null; comment: string | null }>;
+    surveysById(ids: string[]): Promise<Array<{ id: string; open: boolean; rating: number | null }>>;
+  };
 }
+
+/** A message as the widget replays it: a CSAT survey carries its id, whether it still takes an answer, the rating. */
+export type WidgetMessage = ChannelMessage & {
+  csat: { survey_id: string; open: boolean; rating: number | null } | null;
+};
 
 export interface WebchatServiceDeps {
   db: Db;
@@ -254,11 +274,48 @@ export function createWebchatService(deps: WebchatServiceDeps) {
       return result;
     },
 
-    /** What she missed: her messages and the replies on this channel after `since`, oldest first. */
-    async history(visitor: Visitor, since: string | null): Promise<Message[]> {
+    /**
+     * What she missed: her messages and the replies on this channel after `since`, oldest first; a CSAT survey
+     * among them says whether it still takes an answer (answered by typing, skipped, expired: it does not).
+     */
+    async history(visitor: Visitor, since: string | null): Promise<WidgetMessage[]> {
       const current = await reload(visitor.id);
       if (!current.customerId) return [];
-      return deps.conversations().listChannelMessages(current.customerId, current.channelId, since);
+      const messages = await deps
+        .conversations()
+        .listChannelMessages(current.customerId, current.channelId, since);
+      const ids = messages.flatMap((m) => (m.csat_survey_id ? [m.csat_survey_id] : []));
+      const surveys = new Map(
+        (await deps.conversations().csat.surveysById(ids)).map((survey) => [survey.id, survey]),
+      );
+      return messages.map((m) => {
+        const survey = m.csat_survey_id ? surveys.get(m.csat_survey_id) : undefined;
+        return {
+          ...m,
+          csat: survey ? { survey_id: survey.id, open: survey.open, rating: survey.rating } : null,
+        };
+      });
+    },
+
+    /**
+     * Her answer to a CSAT survey from the widget's 1–5 scale, recorded by the CSAT service: the survey must be
+     * hers on this channel and still open.
+     * @example await webchat.answerSurvey(visitor, { survey_id: 'csat_01…', rating: 4, comment: 'Quick' })
+     */
+    async answerSurvey(visitor: Visitor, input: { survey_id: unknown; rating: unknown; comment: unknown }) {
+      if (typeof input.survey_id !== 'string' || !/^[\w-]{1,64}$/.test(input.survey_id))
+        throw field('survey_id', 'must name the survey (csat_…)');
+      if (typeof input.rating !== 'number') throw field('rating', 'must be a whole number from 1 to 5');
+      if (input.comment !== undefined && input.comment !== null && typeof input.comment !== 'string')
+        throw field('comment', 'must be text');
+      const current = await reload(visitor.id);
+      return deps.conversations().csat.answerSurveyOnChannel({
+        surveyId: input.survey_id,
+        customerId: current.customerId,
+        channelId: current.channelId,
+        rating: input.rating,
+        comment: typeof input.comment === 'string' ? input.comment : null,
+      });
     },
 
     /** Stores a file for a later message, refused when over the size limit or of a type not allowed. */

@@ -348,6 +348,140 @@ describeEachDialect(
       expect(row.channel_id).toBe(chat.id);
     });
 
+    it('after resolution the survey reaches her socket as a 1–5 scale; her rating and comment are recorded once, hers only', async () => {
+      const settings = async (payload: object) => {
+        const res = await t().omnis.app.inject({
+          method: 'PATCH',
+          url: '/v1/bot-settings',
+          headers: await t().as('admin'),
+          payload,
+        });
+        expect(res.statusCode, res.body).toBe(200);
+      };
+      await settings({ enabled: false, csat_enabled: true });
+      onTestFinished(() => settings({ csat_enabled: false }));
+      const { conversations } = t().omnis.services;
+      const session = await startSession({ locale: 'es' });
+      const visitor = await visitorSocket(session.visitor_token);
+      const { conversation_id: conversationId, customer_id: customerId } = await conversationOf(
+        (await say(visitor, 'My order is wrong')).message_id,
+        t(),
+      );
+      const agent = await t().omnis.services.users.createUser(
+        {
+          email: `${unique('ana')}@shop.example`,
+          name: 'Ana',
+          role: 'agent',
+          password: 'correct horse battery',
+        },
+        null,
+        testActor,
+      );
+      const team = await conversations.teams.createTeam({ name: unique('Orders ') }, testActor);
+      const staff = { type: 'staff' as const, id: agent.id, label: 'Ana' };
+      await conversations.assignConversation(
+        conversationId,
+        { assignee_id: agent.id, team_id: team.id },
+        staff,
+      );
+      await conversations.replyToConversation(conversationId, { text: 'Fixed, sorry!' }, staff);
+      await conversations.updateStatus(conversationId, { status: 'resolved' }, staff);
+      await t().omnis.dispatcher.drain();
+      await conversations.bot.runDueTasks();
+
+      const surveyFrame = await visitor.next(
+        'the survey',
+        (f) => f.type === 'message' && 'csat' in (f.message as object),
+      );
+      const survey = (surveyFrame.message as { text: string; csat: { survey_id: string; open: boolean } })
+        .csat;
+      expect(survey).toMatchObject({ survey_id: expect.stringMatching(/^csat_/), open: true });
+      expect((surveyFrame.message as { text: string }).text).toMatch(/1/);
+
+      const row = () =>
+        t()
+          .omnis.database.db.selectFrom('csat_surveys')
+          .selectAll()
+          .where('id', '=', survey.survey_id)
+          .executeTakeFirstOrThrow();
+      const errors = () => visitor.frames.filter((f) => f.type === 'error');
+      const refused = async (frame: object, count: number) => {
+        visitor.send(frame);
+        await eventually('the error frame', () => (errors().length === count ? true : undefined));
+        return errors().at(-1) as Frame & { code: string; errors: Array<{ field: string }> };
+      };
+
+      // Someone else — another visitor with her own chat — cannot answer this survey.
+      const stranger = await visitorSocket((await startSession()).visitor_token);
+      await say(stranger, 'Hello');
+      stranger.send({ type: 'csat', survey_id: survey.survey_id, rating: 1, comment: 'hijacked' });
+      const strangerError = (await stranger.next(
+        'the stranger’s error',
+        (f) => f.type === 'error',
+      )) as Frame & {
+        code: string;
+        errors: Array<{ field: string }>;
+      };
+      expect(strangerError.code).toBe('not_found');
+      expect(strangerError.errors[0]!.field).toBe('survey_id');
+
+      // A rating off the scale or a comment too long are refused, naming the field.
+      const six = await refused({ type: 'csat', survey_id: survey.survey_id, rating: 6 }, 1);
+      expect(six).toMatchObject({ code: 'validation_failed', errors: [{ field: 'rating' }] });
+      const long = await refused(
+        { type: 'csat', survey_id: survey.survey_id, rating: 4, comment: 'x'.repeat(2001) },
+        2,
+      );
+      expect(long).toMatchObject({ code: 'validation_failed', errors: [{ field: 'comment' }] });
+      expect(await row()).toMatchObject({ status: 'sent', rating: null, comment: null });
+
+      visitor.send({ type: 'csat', survey_id: survey.survey_id, rating: 4, comment: ' Quick and kind ' });
+      const answered = await visitor.next('the answer confirmed', (f) => f.type === 'csat_answered');
+      expect(answered).toMatchObject({ survey_id: survey.survey_id, rating: 4, comment: 'Quick and kind' });
+      const stored = await row();
+      expect({ ...stored, rating: Number(stored.rating) }).toMatchObject({
+        status: 'answered',
+        rating: 4,
+        comment: 'Quick and kind',
+        customer_id: customerId,
+        agent_id: agent.id,
+        team_id: team.id,
+        channel_kind: 'webchat',
+      });
+      const events = await t()
+        .omnis.database.db.selectFrom('outbox_events')
+        .select(['type', 'data'])
+        .where('type', '=', 'csat.answered')
+        .execute();
+      const event = events
+        .map((e) => (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as Record<string, unknown>)
+        .filter((d) => d.id === survey.survey_id);
+      expect(event).toEqual([
+        {
+          id: survey.survey_id,
+          conversation_id: conversationId,
+          rating: 4,
+          agent_id: agent.id,
+          team_id: team.id,
+          channel_id: stored.channel_id,
+        },
+      ]);
+
+      // Answered once: a second answer is refused and changes nothing; the conversation stays resolved.
+      const twice = await refused(
+        { type: 'csat', survey_id: survey.survey_id, rating: 1, comment: 'again' },
+        3,
+      );
+      expect(twice).toMatchObject({ code: 'conflict', errors: [{ field: 'survey_id' }] });
+      expect(await row()).toMatchObject({ status: 'answered', comment: 'Quick and kind' });
+      expect((await conversations.retrieveConversation(conversationId)).status).toBe('resolved');
+
+      // Coming back later, the widget learns the survey is answered (it shows the thanks, not the scale).
+      const resumed = await visitorSocket(session.visitor_token);
+      const replayed = (resumed.ready.messages as Array<{ csat?: object }>).find((m) => m.csat);
+      expect(replayed?.csat).toEqual({ survey_id: survey.survey_id, open: false, rating: 4 });
+    });
+
     it('refuses a socket without a valid visitor token before upgrading', async () => {
       const status = await new Promise<number>((resolve, reject) => {
         const socket = new WebSocket(`${ws}/chat/v1/ws?token=wvt_forged`);
