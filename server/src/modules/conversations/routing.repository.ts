@@ -9,6 +9,33 @@ import { conversationFromRow, type ConversationFilter, type Conversation } from 
 import { releaseLoad } from './team.repository';
 
 /** The channel kind the customer last wrote on: the capacity an assignment counts against. */
+/**
+ * Whether any online member of the team has room for one more conversation of this channel kind (no load row
+ * yet, no capacity set, or active below capacity). A superset of routing's candidates: skills, languages and
+ * exclusions only narrow it further, so "no" means routing could assign nobody there.
+ */
+export async function teamHasRoom(db: DbOrTrx, teamId: string, kind: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('team_members as m')
+    .innerJoin('agent_states as s', 's.user_id', 'm.user_id')
+    .leftJoin('agent_loads as l', (j) =>
+      j.onRef('l.user_id', '=', 'm.user_id').on('l.channel_kind', '=', kind),
+    )
+    .select('m.user_id')
+    .where('m.team_id', '=', teamId)
+    .where('s.presence', '=', 'online')
+    .where((eb) =>
+      eb.or([
+        eb('l.user_id', 'is', null),
+        eb('l.capacity', 'is', null),
+        eb('l.active', '<', eb.ref('l.capacity')),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function channelKindOf(db: DbOrTrx, conversationId: string): Promise<string> {
   const row = await db
     .selectFrom('messages')

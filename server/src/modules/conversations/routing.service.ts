@@ -24,7 +24,13 @@ import type { Conversation } from './conversation.repository';
 import { conversationFromRow } from './conversation.repository';
 import { answersCustomer } from './outbound';
 import { botHolds, readSettings } from './bot.repository';
-import { channelKindOf, findRoutingRow, holdRouting, releaseRouting } from './routing.repository';
+import {
+  channelKindOf,
+  findRoutingRow,
+  holdRouting,
+  releaseRouting,
+  teamHasRoom,
+} from './routing.repository';
 import { calendarOf, claimLoad, ensureLoad, releaseLoad, teamIdsOfUser } from './team.repository';
 
 const routingActor: Actor = { type: 'system', id: null, label: 'routing' };
@@ -255,6 +261,18 @@ export function createRouting(deps: RoutingDeps) {
     const conv = await findConversationRow(db, id);
     if (!conv || conv.status !== 'open' || conv.assignee_id) return { state: 'skipped' };
     const kind = await channelKindOf(db, id);
+    // The customer wrote again while she waits in her team's queue and nobody in the team has room: the ranking
+    // below could assign nobody and the queue write would change nothing, so skip both (every message of a
+    // waiting conversation comes through here).
+    if (conv.team_id && !options.exclude?.length) {
+      const current = await findRoutingRow(db, id);
+      if (
+        current?.state === 'queued' &&
+        current.team_id === conv.team_id &&
+        !(await teamHasRoom(db, conv.team_id, kind))
+      )
+        return { state: 'queued', team_id: conv.team_id };
+    }
     const language =
       (await deps.customerLocale(conv.customer_id).catch(() => null))?.slice(0, 2).toLowerCase() ?? null;
     const skills = (decodeJson<string[]>(conv.labels) ?? [])

@@ -83,6 +83,23 @@ describeEachDialect('routing and SLA', (t) => {
     expect(events).toHaveLength(6); // one assignment each, never two
   });
 
+  it('a customer waiting in a full team is routed by her next message once someone has room', async () => {
+    await resetTeams();
+    const sms = await aTwilioChannel(t(), 'sms');
+    const ana = await anAgent(t(), { sms: 1 });
+    await aTeam({ strategy: 'least_busy', members: [{ user_id: ana }] });
+    const first = await aConversation(t(), sms.id);
+    expect(await routing().routeConversation(first)).toMatchObject({ state: 'assigned', assignee_id: ana });
+    const waiting = await aConversation(t(), sms.id);
+    expect(await routing().routeConversation(waiting)).toMatchObject({ state: 'queued' });
+    // Still full: her next message leaves her queued, for the same team.
+    const again = await routing().routeConversation(waiting);
+    expect(again).toMatchObject({ state: 'queued' });
+    // Ana gets room for one more: the next routing of the waiting conversation assigns it to her.
+    await t().omnis.services.conversations.teams.setCapacity(ana, { sms: 2 });
+    expect(await routing().routeConversation(waiting)).toMatchObject({ state: 'assigned', assignee_id: ana });
+  });
+
   it('round robin, least busy and longest idle pick the expected agent', async () => {
     await resetTeams();
     const sms = await aTwilioChannel(t(), 'sms');
