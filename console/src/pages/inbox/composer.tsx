@@ -183,7 +183,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
     });
   }, [conversation.contacts, channels, customer, consents.data, t]);
 
-  const pending = reply.isPending || note.isPending;
+  // A reply still on its way (the relay can be slow) must not swallow the note typed meanwhile, nor the reverse.
+  const pending = mode === 'note' ? note.isPending : reply.isPending;
   const error = mode === 'reply' ? reply.error : note.error;
 
   /** Empties the box once sent — unless the agent already typed something else (or switched to a note). */

@@ -10,6 +10,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconBook2 } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { useSetSearchParam } from '../../lib/search-params';
 import { useChannels } from '../../api/channels';
 import { MOVEMENT_KINDS, useMovements, type Movement, type MovementKind } from '../../api/inventory';
 import { ListState, LoadMore } from '../../components/list-state';
@@ -48,7 +49,7 @@ function Delta({ value }: { value: number }) {
 
 export function LedgerPage() {
   const { t } = useInventoryT();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const index = useLocationIndex();
   const channels = useChannels();
   const [sku, setSku] = useState(params.get('sku') ?? '');
@@ -66,16 +67,7 @@ export function LedgerPage() {
   );
   const channelName = (id: string) => channels.items.find((c) => c.id === id)?.name ?? id;
 
-  const setParam = (key: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
+  const setParam = useSetSearchParam();
 
   // On hand after each movement, oldest first — meaningful only for one SKU at one location.
   const series = useMemo(() => {

@@ -8,6 +8,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconFilterOff, IconReceipt } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { useSetSearchParam } from '../../lib/search-params';
 import { useChannels } from '../../api/channels';
 import { useCustomer, useCustomerSearch } from '../../api/customers';
 import { ORDER_STATUSES, useOrders, type OrderStatus } from '../../api/orders';
@@ -81,16 +82,7 @@ export function OrdersPage() {
   const from = params.get('from');
   const to = params.get('to');
 
-  const setParam = (key: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
+  const setParam = useSetSearchParam();
 
   const list = useOrders({
     status: status ?? undefined,
