@@ -12,9 +12,8 @@ import { useFulfilments } from '../../api/fulfilments';
 import type { Fulfilment, FulfilmentStatus, Order } from '../../api/orders';
 import { ErrorAlert } from '../../components/error-alert';
 import { LoadMore } from '../../components/list-state';
-import { formatDateTime } from '../../lib/format';
 import { useCan } from '../../lib/permissions';
-import { FulfilmentStatusBadge } from './order-badges';
+import { FulfilmentHold } from './order-badges';
 import { CollectForm, FulfilmentActions, PickupCodeHost } from './fulfilment-actions';
 import { LocationPicker, PickLocationFirst } from './location-picker';
 import { OrderRef, useFulfilmentOrder } from './order-ref';
@@ -48,19 +47,13 @@ function DeskRow({ fulfilment: f, search }: { fulfilment: Fulfilment; search: st
         <OrderRef fulfilment={f} order={order.data} />
       </Table.Td>
       <Table.Td>
-        <Stack gap={4}>
-          <FulfilmentStatusBadge status={f.status} />
-          {f.hold_until && (
-            <Text size="xs" c="dimmed">
-              {t('orders.fulfilments.holdUntil', { when: formatDateTime(f.hold_until) })}
-            </Text>
-          )}
+        <FulfilmentHold fulfilment={f}>
           {f.pickup_attempts > 0 && (
             <Text size="xs" c={locked ? 'red' : 'orange'} data-testid="desk-attempts">
               {t('orders.fulfilments.attempts', { count: f.pickup_attempts })}
             </Text>
           )}
-        </Stack>
+        </FulfilmentHold>
       </Table.Td>
       <Table.Td>
         {can('orders:write') && order.data && (

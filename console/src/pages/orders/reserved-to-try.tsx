@@ -12,11 +12,11 @@ import { useStoreCredit, type Tender } from '../../api/pos';
 import { ErrorAlert } from '../../components/error-alert';
 import { LoadMore } from '../../components/list-state';
 import { errorMessage } from '../../lib/errors';
-import { formatDateTime, formatMoney } from '../../lib/format';
+import { formatMoney } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan } from '../../lib/permissions';
 import { tendered, TenderPanel } from '../pos/pos-tender';
-import { FulfilmentStatusBadge } from './order-badges';
+import { FulfilmentHold } from './order-badges';
 import { OrderRef, useFulfilmentOrder } from './order-ref';
 import { useOrdersT } from './orders-i18n';
 
@@ -118,14 +118,7 @@ function ReservedRow({
         <OrderRef fulfilment={f} order={order.data} />
       </Table.Td>
       <Table.Td>
-        <Stack gap={4}>
-          <FulfilmentStatusBadge status={f.status} />
-          {f.hold_until && (
-            <Text size="xs" c="dimmed">
-              {t('orders.fulfilments.holdUntil', { when: formatDateTime(f.hold_until) })}
-            </Text>
-          )}
-        </Stack>
+        <FulfilmentHold fulfilment={f} />
       </Table.Td>
       <Table.Td>
         {order.data && (
