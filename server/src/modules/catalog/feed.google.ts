@@ -1,8 +1,10 @@
 /**
- * @module Google Merchant Center product feed as RSS 2.0 with the `g:` namespace
- * (https://support.google.com/merchants/answer/7052112): one `<item>` per variant, grouped by `item_group_id`.
- * Pure rendering: feed.service.ts gathers what each channel sells, at its price and availability.
+ * @module Google Merchant Center product feed (https://support.google.com/merchants/answer/7052112): one item per
+ * variant, grouped by `item_group_id`. `googleAttributes` is the one data model (Google's attribute names and the
+ * values as sent, in order); this file renders it as RSS 2.0 with the `g:` namespace and feed.google.tsv.ts as a
+ * tab-separated file. Pure: feed.service.ts gathers what each channel sells, at its price and availability.
  */
+import { DateTime, IANAZone } from 'luxon';
 
 /** One variant as a feed item; optional fields are left out of the XML when null. */
 export interface GoogleFeedItem {
@@ -16,6 +18,8 @@ export interface GoogleFeedItem {
   /** Formatted `29.95 EUR`; the regular price when a sale applies. */
   price: string;
   sale_price: string | null;
+  /** When the sale runs, `start/end` as Google writes it; null without a sale or when the sale has no end. */
+  sale_price_effective_date: string | null;
   gtin: string | null;
   brand: string | null;
   item_group_id: string;
@@ -63,6 +67,55 @@ export function feedPrice(amount: number, currency: string): string {
   return `${sign}${Math.floor(abs / scale)}${minor} ${currency}`;
 }
 
+/** A sale's window as its price list says it: epoch ms, null for an open side. */
+export interface SaleWindow {
+  starts_at: number | null;
+  ends_at: number | null;
+}
+
+const MINUTE = 60_000;
+const toMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
+
+/** The channel's `config.timezone` when it is an IANA zone, else UTC: sale dates are written in its offset. */
+export const feedZone = (value: unknown): string =>
+  typeof value === 'string' && IANAZone.isValidZone(value) ? value : 'UTC';
+
+/**
+ * `price`, `sale_price` and `sale_price_effective_date` of one item from what priceFor computed at `at`.
+ * Google writes a sale's window as `YYYY-MM-DDThh:mm±hhmm/YYYY-MM-DDThh:mm±hhmm`
+ * (https://support.google.com/merchants/answer/6324460), to the minute: both ends are cut to the minute, so
+ * Google never shows the sale price after the sale ended. The range needs both ends: a sale without an end has
+ * no date, and Google applies the sale price until the feed says otherwise; a sale without a start is already
+ * running, so `at` stands in for the start. A sale ending within the current minute cannot be written as a
+ * range: it is left out and the regular price (the one it beat) shows.
+ * @example googlePricing({ amount: 9995, compare_at: 12995, sale: { starts_at: null, ends_at: end } }, 'EUR', at, 'UTC')
+ *   // → { price: '129.95 EUR', sale_price: '99.95 EUR', sale_price_effective_date: '2026-11-24T10:00+0000/2026-12-01T00:00+0000' }
+ */
+export function googlePricing(
+  price: { amount: number; compare_at: number | null; sale: SaleWindow | null },
+  currency: string,
+  at: number,
+  zone: string,
+): Pick<GoogleFeedItem, 'price' | 'sale_price' | 'sale_price_effective_date'> {
+  const only = (amount: number) => ({
+    price: feedPrice(amount, currency),
+    sale_price: null,
+    sale_price_effective_date: null,
+  });
+  if (price.compare_at === null || price.compare_at <= price.amount) return only(price.amount);
+  const onSale = {
+    price: feedPrice(price.compare_at, currency),
+    sale_price: feedPrice(price.amount, currency),
+  };
+  if (price.sale?.ends_at == null) return { ...onSale, sale_price_effective_date: null };
+  const start = toMinute(price.sale.starts_at ?? at);
+  const end = toMinute(price.sale.ends_at);
+  // Ending within this minute: the price after it is the one to show.
+  if (end <= start) return only(price.compare_at);
+  const stamp = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd'T'HH:mmZZZ");
+  return { ...onSale, sale_price_effective_date: `${stamp(start)}/${stamp(end)}` };
+}
+
 /** XML text: the five special characters escaped, and characters XML 1.0 forbids dropped. */
 export function xmlText(value: string): string {
   return (
@@ -80,34 +133,69 @@ export function xmlText(value: string): string {
 /** Google's limits: titles 150 characters, descriptions 5,000. */
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-function renderItem(item: GoogleFeedItem): string {
-  const fields: Array<[string, string | null]> = [
-    ['g:id', item.id],
-    ['g:title', clip(item.title, 150)],
-    ['g:description', clip(item.description, 5000)],
-    ['g:link', item.link],
-    ['g:image_link', item.image_link],
+/** Every attribute the feed sends, in this order (the TSV's columns). */
+export const googleAttributeNames = [
+  'id',
+  'title',
+  'description',
+  'link',
+  'image_link',
+  'additional_image_link',
+  'availability',
+  'price',
+  'sale_price',
+  'sale_price_effective_date',
+  'condition',
+  'brand',
+  'gtin',
+  'identifier_exists',
+  'item_group_id',
+  'size',
+  'color',
+  'gender',
+  'age_group',
+  'product_type',
+] as const;
+export type GoogleAttribute = (typeof googleAttributeNames)[number];
+
+/**
+ * The item as Google's attributes and the values sent, in `googleAttributeNames` order: texts clipped to
+ * Google's limits, empty ones left out, `additional_image_link` once per image (at most 10). Both renderers
+ * write exactly these.
+ * @example googleAttributes(item) // → [['id', 'BOOT-40'], ['title', 'Chelsea boots — 40'], …]
+ */
+export function googleAttributes(item: GoogleFeedItem): Array<[GoogleAttribute, string]> {
+  const fields: Array<[GoogleAttribute, string | null]> = [
+    ['id', item.id],
+    ['title', clip(item.title, 150)],
+    ['description', clip(item.description, 5000)],
+    ['link', item.link],
+    ['image_link', item.image_link],
     ...item.additional_image_links
       .slice(0, 10)
-      .map((url): [string, string] => ['g:additional_image_link', url]),
-    ['g:availability', item.availability],
-    ['g:price', item.price],
-    ['g:sale_price', item.sale_price],
-    ['g:condition', 'new'],
-    ['g:brand', item.brand],
-    ['g:gtin', item.gtin],
+      .map((url): [GoogleAttribute, string] => ['additional_image_link', url]),
+    ['availability', item.availability],
+    ['price', item.price],
+    ['sale_price', item.sale_price],
+    ['sale_price_effective_date', item.sale_price_effective_date],
+    ['condition', 'new'],
+    ['brand', item.brand],
+    ['gtin', item.gtin],
     // Without a GTIN Google needs to be told there is none, or it disapproves the item.
-    ['g:identifier_exists', item.gtin ? null : 'no'],
-    ['g:item_group_id', item.item_group_id],
-    ['g:size', item.size],
-    ['g:color', item.color],
-    ['g:gender', item.gender],
-    ['g:age_group', item.age_group],
-    ['g:product_type', item.product_type],
+    ['identifier_exists', item.gtin ? null : 'no'],
+    ['item_group_id', item.item_group_id],
+    ['size', item.size],
+    ['color', item.color],
+    ['gender', item.gender],
+    ['age_group', item.age_group],
+    ['product_type', item.product_type],
   ];
-  const body = fields
-    .filter((f): f is [string, string] => f[1] !== null && f[1] !== '')
-    .map(([tag, value]) => `<${tag}>${xmlText(value)}</${tag}>`)
+  return fields.filter((f): f is [GoogleAttribute, string] => f[1] !== null && f[1] !== '');
+}
+
+function renderItem(item: GoogleFeedItem): string {
+  const body = googleAttributes(item)
+    .map(([name, value]) => `<g:${name}>${xmlText(value)}</g:${name}>`)
     .join('');
   return `<item>${body}</item>`;
 }

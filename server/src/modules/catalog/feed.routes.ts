@@ -1,28 +1,54 @@
 /**
  * @module Feed routes: `GET /v1/feeds/google/{channel}` for staff and integrations holding a secret key, and
  * `GET /store/v1/feeds/google` for a publishable key (its own channel), so a shop can hand Google a feed URL
- * without a secret.
+ * without a secret. Both answer RSS 2.0 XML, or a tab-separated file with `format=tsv`: one gathering, two
+ * renderers.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors';
 import { strictObject } from '../../platform/http/schemas';
-import type { FeedService } from './feed.service';
+import { renderGoogleFeed, type GoogleFeed } from './feed.google';
+import { renderGoogleTsv } from './feed.google.tsv';
+import type { FeedResult, FeedService } from './feed.service';
 import { LOCALE_PATTERN } from './localized';
+
+/** How each format is written and labelled. */
+const formats = {
+  xml: { type: 'application/rss+xml; charset=utf-8', render: renderGoogleFeed },
+  tsv: { type: 'text/tab-separated-values; charset=utf-8', render: renderGoogleTsv },
+} satisfies Record<string, { type: string; render: (feed: GoogleFeed) => string }>;
+type FeedFormat = keyof typeof formats;
+const feedFormats = Object.keys(formats) as FeedFormat[];
 
 const FeedQuery = strictObject({
   locale: Type.Optional(Type.String({ pattern: LOCALE_PATTERN, description: 'texts in this locale' })),
   currency: Type.Optional(
     Type.String({ pattern: '^[A-Z]{3}$', description: "ISO-4217; default the channel's currency" }),
   ),
+  format: Type.Optional(
+    Type.Enum(feedFormats, {
+      description: 'xml (RSS 2.0, the default) or tsv (tab-separated, a header row of attribute names)',
+    }),
+  ),
 });
 
-const xmlResponse = {
+const feedResponse = {
   200: {
-    description: 'RSS 2.0 with the Google Merchant `g:` namespace, one item per variant',
-    content: { 'application/rss+xml': { schema: Type.String() } },
+    description: 'The Google Merchant feed, one item per variant: RSS 2.0 with the `g:` namespace, or TSV',
+    content: {
+      'application/rss+xml': { schema: Type.String() },
+      'text/tab-separated-values': { schema: Type.String() },
+    },
   },
 };
+
+function sendFeed(reply: FastifyReply, { feed, unpriced }: FeedResult, format: FeedFormat = 'xml') {
+  const { type, render } = formats[format];
+  reply.header('x-feed-items', String(feed.items.length)).header('x-feed-unpriced', String(unpriced));
+  return reply.type(type).send(render(feed));
+}
 
 export function feedRoutes(feeds: FeedService): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -35,13 +61,12 @@ export function feedRoutes(feeds: FeedService): FastifyPluginAsyncTypebox {
           summary: 'Google Merchant product feed of a channel: its products, prices and availability',
           params: strictObject({ channel: Type.String({ minLength: 1, maxLength: 64 }) }),
           querystring: FeedQuery,
-          response: xmlResponse,
+          response: feedResponse,
         },
       },
       async (request, reply) => {
-        const feed = await feeds.googleFeed(request.params.channel, request.query);
-        reply.header('x-feed-items', String(feed.items)).header('x-feed-unpriced', String(feed.unpriced));
-        return reply.type('application/rss+xml; charset=utf-8').send(feed.xml);
+        const { format, ...options } = request.query;
+        return sendFeed(reply, await feeds.googleFeed(request.params.channel, options), format);
       },
     );
 
@@ -53,15 +78,14 @@ export function feedRoutes(feeds: FeedService): FastifyPluginAsyncTypebox {
           tags: ['store', 'feeds'],
           summary: 'The Google Merchant feed of the publishable key’s channel',
           querystring: FeedQuery,
-          response: xmlResponse,
+          response: feedResponse,
         },
       },
       async (request, reply) => {
         if (request.principal.kind !== 'publishable_key')
           throw new AppError('forbidden', 'A publishable key is required.');
-        const feed = await feeds.googleFeed(request.principal.channelId, request.query);
-        reply.header('x-feed-items', String(feed.items)).header('x-feed-unpriced', String(feed.unpriced));
-        return reply.type('application/rss+xml; charset=utf-8').send(feed.xml);
+        const { format, ...options } = request.query;
+        return sendFeed(reply, await feeds.googleFeed(request.principal.channelId, options), format);
       },
     );
   };

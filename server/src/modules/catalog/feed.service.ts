@@ -8,11 +8,13 @@ import type { CatalogService } from './catalog.service';
 import type { CategoryNode } from './category.repository';
 import { channelView } from './channel-view';
 import {
-  feedPrice,
+  feedZone,
   googleAgeGroup,
   googleGender,
-  renderGoogleFeed,
+  googlePricing,
+  type GoogleFeed,
   type GoogleFeedItem,
+  type SaleWindow,
 } from './feed.google';
 import { localize } from './localized';
 import type { PricesService } from './price.service';
@@ -35,8 +37,8 @@ export interface FeedOptions {
 }
 
 export interface FeedResult {
-  xml: string;
-  items: number;
+  /** The feed's data; feed.google.ts renders it as XML, feed.google.tsv.ts as TSV. */
+  feed: GoogleFeed;
   /** Variants left out because they have no price in the feed's currency for this channel. */
   unpriced: number;
 }
@@ -74,12 +76,27 @@ export function createFeedService(deps: FeedDeps) {
     return all;
   }
 
+  /** The windows of the sale lists that priced the feed; a list deleted since is left out (its sale gets no date). */
+  async function saleWindows(listIds: Iterable<string>): Promise<Map<string, SaleWindow>> {
+    const time = (iso: string | null) => (iso === null ? null : Date.parse(iso));
+    const windows = new Map<string, SaleWindow>();
+    for (const id of listIds) {
+      const list = await prices.retrievePriceList(id).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'not_found') return null;
+        throw err;
+      });
+      if (list) windows.set(id, { starts_at: time(list.starts_at), ends_at: time(list.ends_at) });
+    }
+    return windows;
+  }
+
   return {
     /**
-     * The Google Merchant feed (RSS 2.0, `g:` namespace) of one channel: every variant the channel sells with
-     * its price there (a sale as `sale_price`), availability from the channel's stock, GTIN, brand, size, colour,
-     * gender and age group when the product says them. Links point to the channel's shop (`config.url`).
-     * @example const { xml } = await feeds.googleFeed('cha_web', { locale: 'es' })
+     * The Google Merchant feed of one channel: every variant the channel sells with its price there (a sale as
+     * `sale_price`, with `sale_price_effective_date` when its list has an end), availability from the channel's
+     * stock, GTIN, brand, size, colour, gender and age group when the product says them. Links point to the
+     * channel's shop (`config.url`). The caller renders it (XML or TSV).
+     * @example const { feed } = await feeds.googleFeed('cha_web', { locale: 'es' }); renderGoogleFeed(feed)
      */
     async googleFeed(channelId: string, options: FeedOptions = {}): Promise<FeedResult> {
       const channel = await deps.channel(channelId);
@@ -93,6 +110,9 @@ export function createFeedService(deps: FeedDeps) {
         );
       const locale = options.locale ?? text(channel.config.default_locale) ?? 'en';
       const currency = options.currency ?? text(channel.config.currency) ?? 'EUR';
+      const zone = feedZone(channel.config.timezone);
+      // One instant for the whole feed: every price, and the start of a sale that has none, is as of then.
+      const at = Date.now();
       const [products, tree] = await Promise.all([
         visibleProducts(channelId),
         catalog.categories.retrieveCategoryTree(),
@@ -102,12 +122,15 @@ export function createFeedService(deps: FeedDeps) {
         product.variants.map((variant) => ({ product, variant })),
       );
 
-      const priceOf = new Map<string, { price: number; compare_at: number | null }>();
+      const priceOf = new Map<
+        string,
+        { amount: number; compare_at: number | null; sale_list: string | null }
+      >();
       const units = new Map<string, number>();
       for (let i = 0; i < variants.length; i += CHUNK) {
         const chunk = variants.slice(i, i + CHUNK);
         const [priced, stock] = await Promise.all([
-          prices.priceFor({ variantIds: chunk.map((v) => v.variant.id), currency, channelId }),
+          prices.priceFor({ variantIds: chunk.map((v) => v.variant.id), currency, channelId, at }),
           deps.availableUnits(
             channelId,
             chunk.map((v) => v.variant.sku),
@@ -115,9 +138,16 @@ export function createFeedService(deps: FeedDeps) {
         ]);
         for (const p of priced.data)
           if (p.price)
-            priceOf.set(p.variant_id, { price: p.price.amount, compare_at: p.compare_at?.amount ?? null });
+            priceOf.set(p.variant_id, {
+              amount: p.price.amount,
+              compare_at: p.compare_at?.amount ?? null,
+              sale_list: p.source.type === 'sale' ? p.source.price_list_id : null,
+            });
         for (const [sku, n] of stock) units.set(sku, n);
       }
+      const windows = await saleWindows(
+        new Set([...priceOf.values()].flatMap((p) => (p.sale_list ? [p.sale_list] : []))),
+      );
 
       const items: GoogleFeedItem[] = [];
       let unpriced = 0;
@@ -132,7 +162,6 @@ export function createFeedService(deps: FeedDeps) {
         const media = [...variant.media, ...view.media];
         const attribute = (key: string) => product.attributes.find((a) => a.key === key)?.value;
         const variantTitle = variant.title ? localize(variant.title, locale) : '';
-        const sale = price.compare_at !== null && price.compare_at > price.price;
         items.push({
           id: variant.sku,
           title: [localize(view.title, locale), variantTitle].filter(Boolean).join(' — '),
@@ -141,8 +170,12 @@ export function createFeedService(deps: FeedDeps) {
           image_link: media[0]?.url ?? null,
           additional_image_links: media.slice(1).map((m) => m.url),
           availability: (units.get(variant.sku) ?? 0) > 0 ? 'in_stock' : 'out_of_stock',
-          price: feedPrice(sale ? price.compare_at! : price.price, currency),
-          sale_price: sale ? feedPrice(price.price, currency) : null,
+          ...googlePricing(
+            { ...price, sale: price.sale_list ? (windows.get(price.sale_list) ?? null) : null },
+            currency,
+            at,
+            zone,
+          ),
           gtin: variant.gtin,
           brand: product.brand,
           item_group_id: product.id,
@@ -153,13 +186,13 @@ export function createFeedService(deps: FeedDeps) {
           product_type: product.category_ids.map((id) => paths.get(id)).find(Boolean) ?? null,
         });
       }
-      const xml = renderGoogleFeed({
+      const feed = {
         title: channel.name,
         link: shopUrl,
         description: `${channel.name}: products, prices and availability`,
         items,
-      });
-      return { xml, items: items.length, unpriced };
+      };
+      return { feed, unpriced };
     },
   };
 }
