@@ -9,7 +9,8 @@
  * English, Spanish and Russian. Then the collaboration tools: a note @mentions the colleague, whose console
  * tells her at once and lists it under Mentions; a canned response made in Settings (its unknown variable
  * refused first) is inserted with `/` and filled by the server with the customer's name; the agent splits a
- * message off into a new conversation and merges the old one back into it from the customer sidebar.
+ * message off into a new conversation and merges the old one back into it from the customer sidebar, then
+ * undoes that merge from the merged conversation's banner.
  */
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -407,5 +408,32 @@ describe('inbox', () => {
     await screenshot(page, 'inbox-merged-source');
     await page.getByTestId('pane-merged-open').click();
     await page.waitForURL((url) => url.search.includes(splitId));
+  });
+
+  it('undoes the merge from the merged conversation: its messages come back and it can be answered again', async () => {
+    const splitOff = (await api<{ merged_into_id: string }>('GET', `/v1/conversations/${conversationId}`))
+      .merged_into_id;
+    const survivorBefore = (await api<{ data: unknown[] }>('GET', `/v1/conversations/${splitOff}/messages`))
+      .data.length;
+    await page.goto(`${server.url}/inbox?view=all&c=${conversationId}`);
+    await page.getByTestId('pane-unmerge').click();
+    await page.getByTestId('pane-unmerge-confirm').waitFor();
+    await screenshot(page, 'inbox-unmerge-confirm');
+    await page.getByTestId('pane-unmerge-confirm').click();
+    await page.getByTestId('composer').waitFor();
+    expect(await page.getByTestId('pane-merged').count()).toBe(0);
+    const restored = await api<{ status: string; merged_into_id: string | null }>(
+      'GET',
+      `/v1/conversations/${conversationId}`,
+    );
+    expect(restored).toMatchObject({ merged_into_id: null });
+    expect(restored.status).not.toBe('merged');
+    const back = (await api<{ data: unknown[] }>('GET', `/v1/conversations/${conversationId}/messages`)).data;
+    expect(back.length).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('thread').locator('[data-direction]').count()).toBe(back.length);
+    expect(
+      (await api<{ data: unknown[] }>('GET', `/v1/conversations/${splitOff}/messages`)).data.length,
+    ).toBe(survivorBefore - back.length);
+    await screenshot(page, 'inbox-unmerged');
   });
 });

@@ -123,8 +123,9 @@ export function useAnnounceTyping(conversationId: string | null): () => void {
 }
 
 /**
- * Calls `onMention` when a note mentions the signed-in agent (`conversation.mentioned` with her id): the hub
- * sends the event to everyone who reads conversations, and each console keeps its own.
+ * Calls `onMention` when a note mentions the signed-in agent (`conversation.mentioned` with her id). The hub sends
+ * the event to the mentioned user's sockets only; the id check stays for a socket opened by another user of the
+ * same browser (a sign-in as someone else before it reconnects).
  */
 export function useMentionAlerts(
   selfId: string | null,

@@ -194,6 +194,28 @@ export interface Mentionable {
 export interface MergeResult {
   conversation: Conversation;
   moved_message_ids: string[];
+  /** The log entry that undoes it (`POST /v1/conversation-merges/{merge_id}/undo`). */
+  merge_id: string;
+}
+
+/** A merge or split as `GET /v1/conversations/{id}/merges` lists it. */
+export interface ConversationMerge {
+  id: string;
+  kind: 'merge' | 'split';
+  /** merge: the conversation that went into `target_id`; split: the one messages left. */
+  source_id: string;
+  target_id: string;
+  message_ids: string[];
+  actor_id: string | null;
+  created_at: string;
+  undone_at: string | null;
+  undone_by: string | null;
+}
+
+export interface UndoMergeResult {
+  merge: ConversationMerge;
+  source: Conversation;
+  target: Conversation;
 }
 
 export const CANNED_LOCALES = ['en', 'es', 'ru'] as const;

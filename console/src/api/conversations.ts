@@ -12,6 +12,7 @@ import type {
   CannedResponse,
   Conversation,
   ConversationDetail,
+  ConversationMerge,
   ConversationReport,
   ConversationStatus,
   ConversationView,
@@ -22,6 +23,7 @@ import type {
   RenderedCanned,
   ReplyInput,
   ReportGroup,
+  UndoMergeResult,
   ViewCounts,
 } from './conversations-types';
 import { useList } from './list';
@@ -38,6 +40,7 @@ export const conversationKeys = {
   report: (input: object) => ['conversations', 'report', input] as const,
   counts: ['conversations', 'list', 'counts'] as const,
   mentionable: ['conversations', 'mentionable'] as const,
+  merges: (id: string) => ['conversations', 'merges', id] as const,
   canned: ['canned-responses'] as const,
 };
 
@@ -154,6 +157,23 @@ export const useAddNote = (id: string) =>
 export const useMerge = (id: string) =>
   useConversationWrite((sourceId: string) =>
     request<MergeResult>(path(id, '/merge'), { method: 'POST', body: { source_id: sourceId } }),
+  );
+
+/** The merges and splits conversation `id` took part in, newest first (only fetched when `enabled`). */
+export function useMerges(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: conversationKeys.merges(id),
+    queryFn: ({ signal }) => request<{ data: ConversationMerge[] }>(path(id, '/merges'), { signal }),
+    enabled,
+  });
+}
+
+/** Undoes a merge (the merged conversation comes back) or a split, by its log entry. */
+export const useUndoMerge = () =>
+  useConversationWrite((mergeId: string) =>
+    request<UndoMergeResult>(`/v1/conversation-merges/${encodeURIComponent(mergeId)}/undo`, {
+      method: 'POST',
+    }),
   );
 
 /** Starts a new conversation with this message and every later one. */

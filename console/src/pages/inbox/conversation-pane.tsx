@@ -3,7 +3,7 @@
  * agent's actions (assign to me, transfer to an agent or team with a note, unassign, status with snooze,
  * priority, labels), the interleaved thread, who else is replying or the customer typing (the collision
  * indicator) and the composer; each message (but the first) can start a new conversation (split). A merged
- * conversation is read-only: a banner links to the one it went into. Opening it tells the realtime hub this
+ * conversation is read-only: a banner links to the one it went into and can undo the merge. Opening it tells the realtime hub this
  * agent is viewing it.
  */
 import {
@@ -22,7 +22,6 @@ import {
 } from '@mantine/core';
 import {
   IconAlarmSnooze,
-  IconArrowMerge,
   IconCheck,
   IconChevronDown,
   IconKeyboard,
@@ -52,6 +51,7 @@ import { customerName } from '../customers/customer-display';
 import { Composer, type ComposerHandle } from './composer';
 import { STATUS_COLORS, useWaited } from './conversation-list';
 import { label, useInboxT } from './inbox-i18n';
+import { MergedBanner } from './merged-banner';
 import { MessageThread } from './message-thread';
 import { CsatBadge, HandoffBadge, SlaBadge, TeamBadge, TransferButton } from './pane-routing';
 
@@ -242,25 +242,7 @@ export const ConversationPane = forwardRef<ComposerHandle, Props>(
             )}
           </Group>
           {merged && c.merged_into_id && (
-            <Alert
-              mt="xs"
-              variant="light"
-              color="gray"
-              icon={<IconArrowMerge size={16} />}
-              data-testid="pane-merged"
-            >
-              <Group justify="space-between" gap="xs">
-                <Text size="sm">{t('inbox.merge.banner')}</Text>
-                <Button
-                  size="xs"
-                  variant="default"
-                  onClick={() => props.onOpen(c.merged_into_id!)}
-                  data-testid="pane-merged-open"
-                >
-                  {t('inbox.merge.open')}
-                </Button>
-              </Group>
-            </Alert>
+            <MergedBanner conversation={c} canUndo={props.canWrite} onOpen={props.onOpen} />
           )}
           {canWrite && (
             <Group gap="xs" mt="xs" wrap="wrap">

@@ -6,7 +6,7 @@
  * message and every later one into a new conversation of the same customer. Both lock the conversations they
  * touch with guarded UPDATEs in id order, so two agents merging at once neither corrupt nor deadlock: the
  * second finds the first's result and is refused. Every merge and split is logged in `conversation_merges` with
- * what moved and the source's state before, which is what undoing it by hand needs (docs/api.md).
+ * what moved and the source's state before, which is what undoing it needs (conversation.unmerge.ts).
  */
 import type { Selectable } from 'kysely';
 import { encodeJson, decodeJson } from '../../platform/db/codecs';
@@ -27,6 +27,7 @@ import {
   type Conversation,
 } from './conversation.repository';
 import { newReplyToken } from './inbound.service';
+import type { MovedLog } from './merge.repository';
 
 export interface MergeDeps {
   db: Db;
@@ -37,22 +38,25 @@ export interface MergeDeps {
 export interface MergeResult {
   conversation: Conversation;
   moved_message_ids: string[];
+  /** The log entry: `POST /v1/conversation-merges/{merge_id}/undo` undoes it. */
+  merge_id: string;
 }
 
 type Row = Selectable<ConversationRow>;
-type Msg = Pick<
+export type Msg = Pick<
   Selectable<MessageRow>,
   'id' | 'direction' | 'kind' | 'author_type' | 'channel_id' | 'created_at'
 >;
 
-const minOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+export const minOf = (a: number | null, b: number | null) =>
+  a === null ? b : b === null ? a : Math.min(a, b);
 const maxOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
 /**
  * What a run of messages (oldest first) says about its conversation: inbound times, the channel last written on,
  * people's responses and since when the customer waits (her first message after the last person's reply).
  */
-function threadState(messages: Msg[]) {
+export function threadState(messages: Msg[]) {
   let waiting: number | null = null;
   const state = {
     first_inbound_at: null as number | null,
@@ -237,10 +241,11 @@ export function createMerge(deps: MergeDeps) {
           ...(reopen ? { status: 'open', resolved_at: null } : {}),
           updated_at: now,
         });
+        const mergeId = newId('cmg');
         await trx
           .insertInto('conversation_merges')
           .values({
-            id: newId('cmg'),
+            id: mergeId,
             kind: 'merge',
             source_id: sourceId,
             target_id: targetId,
@@ -249,7 +254,9 @@ export function createMerge(deps: MergeDeps) {
               contacts: contacts.map((c) => ({ channel_id: c.channel_id, address: c.address })),
               source_before: sourceBefore,
               target_labels_before: decodeJson<string[]>(a.labels) ?? [],
-            }),
+              // An undo gives B's thread key back; A may have taken it.
+              target_thread_key_before: a.thread_key,
+            } satisfies MovedLog),
             actor_id: actor.id,
             created_at: now,
           })
@@ -267,6 +274,7 @@ export function createMerge(deps: MergeDeps) {
         return {
           conversation: conversationFromRow((await findConversationRow(trx, targetId))!),
           moved_message_ids: moved,
+          merge_id: mergeId,
         };
       });
     },
@@ -380,10 +388,11 @@ export function createMerge(deps: MergeDeps) {
           last_message_at: left.last_message_at ?? source.created_at,
           updated_at: now,
         });
+        const mergeId = newId('cmg');
         await trx
           .insertInto('conversation_merges')
           .values({
-            id: newId('cmg'),
+            id: mergeId,
             kind: 'split',
             source_id: id,
             target_id: newIdValue,
@@ -402,7 +411,7 @@ export function createMerge(deps: MergeDeps) {
           into: newIdValue,
           messages: movedIds.length,
         });
-        return { conversation: conversationFromRow(created), moved_message_ids: movedIds };
+        return { conversation: conversationFromRow(created), moved_message_ids: movedIds, merge_id: mergeId };
       });
     },
   };

@@ -1,4 +1,7 @@
-/** @module Routes: the staff inbox API — list, read (audited), reply, note, assign, status, labels and priority. */
+/**
+ * @module Routes: the staff inbox API — list, read (audited), reply, note, assign, status, labels and priority,
+ * merge, split and their undo.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -14,12 +17,15 @@ import {
 } from './conversation.repository';
 import type { ConversationsService } from './conversation.service';
 import type { createMerge } from './conversation.merge';
+import type { createUnmerge } from './conversation.unmerge';
 import {
   ConversationDetailSchema,
+  ConversationMergeSchema,
   ConversationSchema,
   MentionableSchema,
   MergeResultSchema,
   MessageSchema,
+  UndoMergeResultSchema,
   ViewCountsSchema,
 } from './conversation.schemas';
 import type { OutboundService } from './outbound';
@@ -40,7 +46,7 @@ async function auditRead(db: Db, request: FastifyRequest, action: string, id: st
 
 export function conversationsRoutes(deps: {
   db: Db;
-  conversations: ConversationsService & ReturnType<typeof createMerge>;
+  conversations: ConversationsService & ReturnType<typeof createMerge> & ReturnType<typeof createUnmerge>;
   outbound: OutboundService;
 }): FastifyPluginAsyncTypebox {
   const { db, conversations, outbound } = deps;
@@ -344,6 +350,35 @@ export function conversationsRoutes(deps: {
               actorOf(request.principal),
             ),
           ),
+    );
+
+    app.get(
+      '/v1/conversations/:id/merges',
+      {
+        config: { access: 'conversations:read' },
+        schema: {
+          tags,
+          summary: 'The merges and splits this conversation took part in (either side), newest first',
+          params: IdParams,
+          response: { 200: Type.Object({ data: Type.Array(ConversationMergeSchema) }) },
+        },
+      },
+      async (request) => ({ data: await conversations.listMerges(request.params.id) }),
+    );
+
+    app.post(
+      '/v1/conversation-merges/:id/undo',
+      {
+        config: { access: 'conversations:write', audit: 'conversation_merge.undo' },
+        schema: {
+          tags,
+          summary:
+            'Undo a merge (the merged conversation comes back with its messages and state) or a split (the messages go back; the split-off conversation is merged into the original). 409 when it cannot be undone exactly.',
+          params: IdParams,
+          response: { 200: UndoMergeResultSchema },
+        },
+      },
+      async (request) => conversations.undoMerge(request.params.id, actorOf(request.principal)),
     );
   };
 }

@@ -112,6 +112,35 @@ export const MergeResultSchema = Type.Object(
   {
     conversation: ConversationSchema,
     moved_message_ids: Type.Array(Type.String()),
+    merge_id: Type.String({
+      description: 'the log entry; POST /v1/conversation-merges/{merge_id}/undo undoes it',
+    }),
   },
   { title: 'MergeResult' },
+);
+
+export const ConversationMergeSchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.Enum(['merge', 'split']),
+    source_id: Type.String({
+      description: 'merge: the conversation that went into target_id; split: the one messages left',
+    }),
+    target_id: Type.String({ description: 'merge: the survivor; split: the conversation the split started' }),
+    message_ids: Type.Array(Type.String(), { description: 'the messages and notes that moved' }),
+    actor_id: Nullable(Type.String()),
+    created_at: IsoTime,
+    undone_at: NullableIsoTime,
+    undone_by: Nullable(Type.String()),
+  },
+  { title: 'ConversationMerge', description: 'A merge or split, as logged' },
+);
+
+export const UndoMergeResultSchema = Type.Object(
+  {
+    merge: ConversationMergeSchema,
+    source: ConversationSchema,
+    target: ConversationSchema,
+  },
+  { title: 'UndoMergeResult' },
 );

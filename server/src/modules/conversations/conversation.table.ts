@@ -111,6 +111,9 @@ export interface ConversationMergeRow {
   moved: unknown;
   actor_id: string | null;
   created_at: number;
+  /** Set once when the merge or split is undone; a guarded update, so only one undo wins. */
+  undone_at: number | null;
+  undone_by: string | null;
 }
 
 export interface CannedResponseRow {

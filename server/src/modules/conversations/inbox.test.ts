@@ -88,10 +88,11 @@ describeEachDialect('inbox: mentions, team views, merge, split, canned responses
 
   const ids = (res: { json(): unknown }) => (res.json() as { data: Json[] }).data.map((c) => c.id);
 
-  it('a note mentions Ana: she is told live, sees it first in Mentions until she opens it; mentioning someone who cannot read conversations is refused', async () => {
+  it('a note mentions Ana: she alone is told live, sees it first in Mentions until she opens it; mentioning someone who cannot read conversations is refused', async () => {
     const email = await anEmailChannel(t());
     const ana = await staff('agent', `Ana ${unique('')}`);
     const bruno = await staff('agent', 'Bruno Díaz');
+    const carla = await staff('agent', 'Carla Ruiz');
     const marketer = await staff('marketer', 'Mia Marketing');
     const first = await mail(email, `${unique('c')}@mail.example`, 'Where is my parcel?');
     const second = await mail(email, `${unique('c')}@mail.example`, 'Can I change the size?');
@@ -100,14 +101,19 @@ describeEachDialect('inbox: mentions, team views, merge, split, canned responses
     expect(mentionable).toEqual(expect.arrayContaining([ana.id, bruno.id]));
     expect(mentionable).not.toContain(marketer.id);
 
-    // Ana's console is open.
+    // Ana's and Carla's consoles are open (real WebSockets).
     await app().listen({ port: 0, host: '127.0.0.1' });
     const port = (app().server.address() as AddressInfo).port;
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/v1/realtime?access_token=${ana.token}`);
-    onTestFinished(() => socket.terminate());
-    const live: Array<{ type: string; event?: { type: string; data: Json } }> = [];
-    socket.on('message', (raw) => live.push(JSON.parse(String(raw)) as (typeof live)[number]));
-    await eventually('ready', () => live.find((m) => m.type === 'ready'));
+    const console_ = async (token: string) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/v1/realtime?access_token=${token}`);
+      onTestFinished(() => socket.terminate());
+      const frames: Array<{ type: string; event?: { type: string; data: Json } }> = [];
+      socket.on('message', (raw) => frames.push(JSON.parse(String(raw)) as (typeof frames)[number]));
+      await eventually('ready', () => frames.find((m) => m.type === 'ready'));
+      return frames;
+    };
+    const live = await console_(ana.token);
+    const carlasLive = await console_(carla.token);
 
     const refused = await call(bruno.headers, 'POST', `/v1/conversations/${first.conversation_id}/notes`, {
       text: '@Mia can you look?',
@@ -132,6 +138,18 @@ describeEachDialect('inbox: mentions, team views, merge, split, canned responses
       ),
     );
     expect(told.event!.data).toMatchObject({ user_id: ana.id });
+    // Carla reads conversations and hears the notes, but not Ana's mentions: after a later note reaches her (the
+    // hub sends in outbox order), no mention came before it.
+    const plain = await call(bruno.headers, 'POST', `/v1/conversations/${second.conversation_id}/notes`, {
+      text: 'No one mentioned here',
+    });
+    await t().omnis.dispatcher.drain();
+    await eventually('the later note on Carla’s console', () =>
+      carlasLive.find((m) => m.event?.type === 'message.note_added' && m.event.data.id === plain.json().id),
+    );
+    expect(carlasLive.filter((m) => m.event?.type === 'message.note_added').length).toBe(3);
+    expect(carlasLive.filter((m) => m.event?.type === 'conversation.mentioned')).toEqual([]);
+    expect(live.filter((m) => m.event?.type === 'conversation.mentioned')).toHaveLength(2);
 
     let mentions = await call(ana.headers, 'GET', '/v1/conversations?view=mentions');
     expect(ids(mentions)).toEqual([first.conversation_id, second.conversation_id]);

@@ -33,7 +33,9 @@ import * as inbox0500 from './migrations/2026-11-23-0500-mentions-merge-canned';
 import * as inboundSender0600 from './migrations/2026-11-23-0600-inbound-sender';
 import * as botFirst0610 from './migrations/2026-11-23-0610-bot-first';
 import * as agentConnections0620 from './migrations/2026-11-23-0620-agent-connections';
+import * as mergeUndo1140 from './migrations/2026-11-24-1140-merge-undo';
 import { createMerge } from './conversation.merge';
+import { createUnmerge } from './conversation.unmerge';
 import { createCanned } from './canned.service';
 
 export {
@@ -56,6 +58,7 @@ export { conversationsPrivacyHandler } from './conversation.privacy';
 export { InboundAckSchema } from './conversation.schemas';
 export type { AcceptResult } from './inbound.service';
 export type { Conversation } from './conversation.repository';
+export type { ConversationMerge } from './merge.repository';
 export type { ChannelMessage, Message } from './message.repository';
 export type { ConversationsTables } from './conversation.table';
 export type { BotTables } from './bot.table';
@@ -76,6 +79,7 @@ export const conversationsMigrations: NamedMigrations = {
   '2026-11-23-0600-inbound-sender': inboundSender0600,
   '2026-11-23-0610-bot-first': botFirst0610,
   '2026-11-23-0620-agent-connections': agentConnections0620,
+  '2026-11-24-1140-merge-undo': mergeUndo1140,
 };
 
 /** The core tables hold customer data (the privacy handler covers them); routing and SLA tables do not. */
@@ -163,6 +167,7 @@ export function createConversations(deps: ConversationsDeps) {
   return {
     ...service,
     ...createMerge(deps),
+    ...createUnmerge(deps),
     ...inbound,
     ...outbound,
     /** Canned responses (reply templates with variables); `cannedRoutes(conversations.canned)` serves them. */
@@ -235,6 +240,12 @@ export const conversationsEventTypes: EventTypeDefinition[] = [
     permission: read,
   },
   {
+    type: 'conversation.unmerged',
+    description:
+      'A merge of this conversation was undone: its messages came back from data.from and it is active again',
+    permission: read,
+  },
+  {
     type: 'conversation.split',
     description: 'Messages of this conversation started a new one (data.into, data.messages)',
     permission: read,
@@ -243,6 +254,8 @@ export const conversationsEventTypes: EventTypeDefinition[] = [
     type: 'conversation.mentioned',
     description: 'A private note mentioned a staff user (data.user_id, data.message_id)',
     permission: read,
+    // Only the mentioned agent's consoles hear it live; webhooks still carry every mention.
+    recipient: (event) => (event.data as { user_id?: unknown }).user_id,
   },
   {
     type: 'message.received',

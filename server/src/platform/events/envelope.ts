@@ -37,6 +37,12 @@ export interface EventTypeDefinition {
   description: string;
   /** Who may see this event in the console's realtime stream. */
   permission: Permission;
+  /**
+   * For an event meant for one staff user (a mention): her user id, read from the event. The realtime hub then
+   * sends it to that user's sockets only (and only while her role has `permission`); anything but a string
+   * reaches nobody. Webhooks are unaffected: an endpoint subscribed to the type receives every such event.
+   */
+  recipient?: ((event: DomainEvent) => unknown) | undefined;
 }
 
 export const platformEventTypes: EventTypeDefinition[] = [

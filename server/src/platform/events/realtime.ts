@@ -1,7 +1,8 @@
 /**
  * @module Realtime hub: the console's WebSocket `/v1/realtime`. Browsers cannot set headers on a WebSocket, so
  * the session token comes as `?access_token=`; the auth hook resolves it like a bearer token. Each connection
- * receives the events whose type its user's role may read, as `{ "type": "event", "event": {…} }`.
+ * receives the events whose type its user's role may read, as `{ "type": "event", "event": {…} }`; a type that
+ * names one recipient (a mention: `EventTypeDefinition.recipient`) goes to that staff user's sockets only.
  * Every connection's session is checked again periodically: signing out, deactivation or a role change closes
  * the socket (code 4401) or narrows what it receives. A client that stops reading is dropped (code 1013) rather
  * than buffered without bound. Besides stored events the hub carries ephemeral signals (typing, collision) that
@@ -126,10 +127,12 @@ export function createRealtimeHub(options: {
     client.socket.send(message);
   }
 
-  function mayRead(principal: Principal, event: DomainEvent): boolean {
+  /** Whether this connection receives the event: its role's permission, and for a one-user event, her socket. */
+  function mayRead(principal: Principal, event: DomainEvent, definition: EventTypeDefinition | undefined) {
     if (principal.kind !== 'staff' && principal.kind !== 'secret_key') return false;
-    const definition = eventTypes().find((t) => t.type === event.type);
-    return definition !== undefined && principal.permissions.includes(definition.permission);
+    if (!definition || !principal.permissions.includes(definition.permission)) return false;
+    if (!definition.recipient) return true;
+    return principal.kind === 'staff' && definition.recipient(event) === principal.userId;
   }
 
   return {
@@ -137,9 +140,15 @@ export function createRealtimeHub(options: {
       name: 'realtime',
       mode: 'transient',
       async handle(events) {
+        const types = eventTypes();
+        const batch = events.map((event) => ({
+          event,
+          definition: types.find((t) => t.type === event.type),
+          message: JSON.stringify({ type: 'event', event }),
+        }));
         for (const client of clients) {
-          for (const event of events) {
-            if (mayRead(client.principal, event)) send(client, JSON.stringify({ type: 'event', event }));
+          for (const { event, definition, message } of batch) {
+            if (mayRead(client.principal, event, definition)) send(client, message);
           }
         }
       },
