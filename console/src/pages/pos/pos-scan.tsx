@@ -12,13 +12,13 @@ import type { Page } from '../../api/types';
 import { pickText } from '../catalog/catalog-display';
 import { usePosT } from './pos-i18n';
 
-interface Candidate {
+export interface Candidate {
   sku: string;
   label: string;
 }
 
 /** A search answer's variants as the till offers them: product title, variant options, SKU. */
-function candidatesOf(products: Product[]): Candidate[] {
+export function candidatesOf(products: Product[]): Candidate[] {
   return products.flatMap((p) =>
     p.variants.map((v) => ({
       sku: v.sku,

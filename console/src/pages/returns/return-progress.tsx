@@ -1,7 +1,9 @@
 /**
  * @module A return at the desk, step by step: received at this store → each line inspected (restock into this
  * store's stock, or write off) → refunded to the original payments or as store credit. Each step is one call;
- * the refund carries an idempotency key made once, so a retried click never refunds twice.
+ * the refund carries an idempotency key made once, so a retried click never refunds twice. Until it is refunded
+ * its lines can be exchanged for other items (exchange-panel.tsx); the replacement order then shows on it, and
+ * what the exchange left to refund is what the refund step pays (nothing left: the step just closes it).
  */
 import { Badge, Button, Group, Paper, SegmentedControl, Stack, Stepper, Table, Text } from '@mantine/core';
 import { useRef, useState } from 'react';
@@ -17,6 +19,8 @@ import {
 import { ErrorAlert } from '../../components/error-alert';
 import { formatMoney } from '../../lib/format';
 import { posLabel, usePosT } from '../pos/pos-i18n';
+import { ExchangePanel } from './exchange-panel';
+import { ExchangeResult } from './exchange-result';
 
 const STEP: Record<string, number> = { requested: 0, received: 1, inspected: 2, refunding: 2, completed: 3 };
 
@@ -37,16 +41,26 @@ export function ReturnProgress({
   const [outcomes, setOutcomes] = useState<Record<string, InspectionOutcome>>({});
   const [method, setMethod] = useState<RefundMethod>('original_payment');
   const refundKey = useRef(newSaleKey());
+  const [exchanging, setExchanging] = useState(false);
   if (ret.error) return <ErrorAlert error={ret.error} onRetry={() => void ret.refetch()} />;
   if (!ret.data) return null;
   const r = ret.data;
   const lines = r.lines ?? [];
   const error = receive.error ?? inspect.error ?? refund.error;
+  // What came back, exchanged lines included (refund_total is only what is still to refund).
+  const value = { amount: lines.reduce((n, l) => n + l.amount.amount, 0), currency: r.refund_total.currency };
+  // The server's rule: an open return (not refunding or completed) without an exchange yet.
+  const exchangeable =
+    ['requested', 'received', 'inspected'].includes(r.status) &&
+    !r.exchange_order_id &&
+    lines.some((l) => !l.exchanged);
+  // Once exchanged the return reloads without the panel, maybe before the panel hears of its success.
+  const showExchange = exchanging && exchangeable;
 
   return (
     <Paper withBorder radius="md" p="md" data-testid="returns-progress">
       <Group justify="space-between" mb="md">
-        <Text fw={600}>{t('pos.returns.returnOf', { amount: formatMoney(r.refund_total) })}</Text>
+        <Text fw={600}>{t('pos.returns.returnOf', { amount: formatMoney(value) })}</Text>
         <Badge data-testid="returns-status">{posLabel('returnStatuses', r.status)}</Badge>
       </Group>
       {r.override && (
@@ -67,7 +81,14 @@ export function ReturnProgress({
                 {l.quantity} × {l.sku}
               </Table.Td>
               <Table.Td>{posLabel('reasons', l.reason)}</Table.Td>
-              <Table.Td>{formatMoney(l.amount)}</Table.Td>
+              <Table.Td>
+                {formatMoney(l.amount)}
+                {l.exchanged && (
+                  <Badge ml="xs" variant="light" color="grape" data-testid={`returns-exchanged-${i}`}>
+                    {t('pos.exchange.exchanged')}
+                  </Badge>
+                )}
+              </Table.Td>
               <Table.Td>
                 {r.status === 'received' ? (
                   <SegmentedControl
@@ -89,7 +110,25 @@ export function ReturnProgress({
         </Table.Tbody>
       </Table>
       {error && <ErrorAlert error={error} data-testid="returns-step-error" />}
-      <Stack gap="xs" mt="sm">
+      {r.exchange_order_id && <ExchangeResult orderId={r.exchange_order_id} />}
+      {exchangeable &&
+        (showExchange ? (
+          <ExchangePanel ret={r} tillLocationId={locationId} onClose={() => setExchanging(false)} />
+        ) : r.customer_id ? (
+          <Button
+            variant="light"
+            color="grape"
+            onClick={() => setExchanging(true)}
+            data-testid="exchange-start"
+          >
+            {t('pos.exchange.start')}
+          </Button>
+        ) : (
+          <Text size="sm" c="dimmed" data-testid="exchange-needs-customer">
+            {t('pos.exchange.needsCustomer')}
+          </Text>
+        ))}
+      <Stack gap="xs" mt="sm" display={showExchange ? 'none' : undefined}>
         {r.status === 'requested' && (
           <Button
             loading={receive.isPending}
@@ -130,7 +169,9 @@ export function ReturnProgress({
               onClick={() => refund.mutate({ id: r.id, method, idempotencyKey: refundKey.current })}
               data-testid="returns-refund"
             >
-              {t('pos.returns.refund', { amount: formatMoney(r.refund_total) })}
+              {r.refund_total.amount === 0
+                ? t('pos.exchange.closeReturn')
+                : t('pos.returns.refund', { amount: formatMoney(r.refund_total) })}
             </Button>
           </Group>
         )}

@@ -21,12 +21,15 @@ import { inTransaction } from '../../platform/db/transaction';
 import { newId } from '../../platform/ids';
 import type { Cart, CartLine } from './cart.repository';
 import type { OrdersService } from './order.service';
-import type { LineDeliveryMode } from './order.repository';
+import type { Money, orderedDeliveryModes } from './order.repository';
 import type { PaymentsService } from './payment.service';
 import { payTenders, type TenderInput } from './payment.tender';
 import type { Pricing } from './pricing';
 import type { StoreCreditService } from './store-credit.service';
 import type { ReturnDetail, ReturnsCore } from './return.service';
+
+/** The delivery modes a replacement line may take (an order's; a reservation to try has its own flow). */
+type ExchangeDeliveryMode = (typeof orderedDeliveryModes)[number];
 
 export interface ExchangeInput {
   lines: Array<{
@@ -36,10 +39,38 @@ export interface ExchangeInput {
     quantity?: number | undefined;
     /** Optional: what the till showed, in minor units; refused when it is not the price priceCart gives now. */
     unit_price?: number | undefined;
-    delivery: { mode: LineDeliveryMode; location_id: string };
+    delivery: { mode: ExchangeDeliveryMode; location_id: string };
   }>;
   /** What the customer pays on top when the replacement costs more than the returned lines. */
   tenders?: TenderInput[] | undefined;
+}
+
+/** What `previewExchange` answers: the exchange as it would be made now, nothing claimed, reserved or charged. */
+export interface ExchangePreview {
+  return_id: string;
+  /** Where the replacement would be priced and placed. */
+  channel_id: string;
+  lines: Array<{
+    return_line_id: string;
+    returned_sku: string;
+    returned_value: Money;
+    sku: string;
+    quantity: number;
+    unit_price: Money;
+    discount: Money;
+    tax: Money;
+    total: Money;
+    delivery: { mode: ExchangeDeliveryMode; location_id: string };
+  }>;
+  /** The returned lines' value, carried as store credit. */
+  returned_value: Money;
+  replacement_total: Money;
+  /** The part of the replacement the returned value pays. */
+  covered_by_return: Money;
+  /** What the customer adds: the exchange's tenders must add up to it. */
+  to_pay: Money;
+  /** What the returned value leaves over: it stays on the return and is refunded by /refund. */
+  to_refund: Money;
 }
 
 export function createReturnExchanges(deps: {
@@ -132,55 +163,103 @@ export function createReturnExchanges(deps: {
     });
   }
 
+  /**
+   * Everything an exchange decides before it writes: the return may still be exchanged, the lines are its own and
+   * not yet exchanged, the replacement priced (priceLines) and checked as an order (prepareOrder), and how the
+   * returned value splits — what it covers, what the customer adds, what stays owed back. The preview answers
+   * this; the exchange carries it out. Throws the same 409/422 either way.
+   */
+  async function planExchange(id: string, input: Pick<ExchangeInput, 'lines'>) {
+    const ret = await core.retrieveReturn(id);
+    if (!['requested', 'received', 'inspected'].includes(ret.status) || ret.exchange_order_id)
+      throw new AppError('conflict', `This return can no longer be exchanged (${ret.status}).`, {
+        errors: [{ field: 'params.id', message: `is ${ret.status}` }],
+      });
+    if (!ret.customer_id)
+      throw refused('An exchange carries the value as store credit, which needs the customer.', 'params.id');
+    const customerId = ret.customer_id;
+    const chosen = new Set<string>();
+    const lines = input.lines.map((l, i) => {
+      const line = ret.lines.find((r) => r.id === l.return_line_id);
+      if (!line) throw refused('Not a line of this return.', `body.lines.${i}.return_line_id`);
+      if (line.exchanged) throw refused('This line is already exchanged.', `body.lines.${i}.return_line_id`);
+      // Its value is carried once: the same returned line twice would count it twice.
+      if (chosen.has(line.id)) throw refused('This line is named twice.', `body.lines.${i}.return_line_id`);
+      chosen.add(line.id);
+      return { ...l, line };
+    });
+    const credit = lines.reduce((n, l) => n + l.line.amount.amount, 0);
+    const counter = lines.find((l) => l.delivery.mode === 'handover' || l.delivery.mode === 'pickup');
+    const channelId =
+      (await core.channelAt(ret.location_id)) ??
+      (await core.channelAt(counter?.delivery.location_id)) ??
+      ret.channel_id;
+    const currency = ret.refund_total.currency;
+    const priced = await priceLines(channelId, customerId, currency, lines);
+    const orderInput = {
+      channel_id: channelId,
+      customer_id: customerId,
+      // At the counter the replacement is a sale; sent by post it is an order taken by staff.
+      source: counter ? ('pos' as const) : ('phone' as const),
+      currency,
+      lines: lines.map((l, i) => ({
+        sku: l.sku,
+        quantity: l.quantity ?? l.line.quantity,
+        unit_price: priced[i]!.unit_price.amount,
+        discount: priced[i]!.discount.amount,
+        tax: priced[i]!.tax.amount,
+        total: priced[i]!.total.amount,
+        delivery: l.delivery,
+      })),
+    };
+    const prepared = await orders.prepareOrder(orderInput);
+    const total = prepared.totals.total;
+    const fromCredit = Math.min(credit, total);
+    return { customerId, currency, lines, credit, channelId, priced, orderInput, total, fromCredit };
+  }
+
   return {
+    /**
+     * What an exchange of these lines would be, changing nothing: the replacement lines priced as the exchange
+     * prices them, the returned value, the replacement's total, and the difference — to pay on top (`to_pay`,
+     * which the exchange's tenders must add up to) or left on the return to refund (`to_refund`). Same refusals
+     * as the exchange itself (a SKU without a price here → 422 naming `body.lines.N.sku`).
+     * @example (await exchanges.previewExchange('ret_…', { lines: [{ return_line_id, sku: 'TEE-L', delivery }] })).to_pay
+     */
+    async previewExchange(id: string, input: Pick<ExchangeInput, 'lines'>): Promise<ExchangePreview> {
+      const plan = await planExchange(id, input);
+      const money = (amount: number) => ({ amount, currency: plan.currency });
+      return {
+        return_id: id,
+        channel_id: plan.channelId,
+        lines: plan.lines.map((l, i) => ({
+          return_line_id: l.line.id,
+          returned_sku: l.line.sku,
+          returned_value: l.line.amount,
+          sku: l.sku,
+          quantity: plan.orderInput.lines[i]!.quantity,
+          unit_price: plan.priced[i]!.unit_price,
+          discount: plan.priced[i]!.discount,
+          tax: plan.priced[i]!.tax,
+          total: plan.priced[i]!.total,
+          delivery: l.delivery,
+        })),
+        returned_value: money(plan.credit),
+        replacement_total: money(plan.total),
+        covered_by_return: money(plan.fromCredit),
+        to_pay: money(plan.total - plan.fromCredit),
+        to_refund: money(plan.credit - plan.fromCredit),
+      };
+    },
+
     /**
      * Exchanges lines of an open return for new items; answers the return with `exchange_order_id`.
      * @example await exchanges.exchangeReturn('ret_…', { lines: [{ return_line_id, sku: 'TEE-L', delivery: { mode: 'handover', location_id } }] }, actor)
      */
     async exchangeReturn(id: string, input: ExchangeInput, actor: Actor): Promise<ReturnDetail> {
-      const ret = await core.retrieveReturn(id);
-      if (!['requested', 'received', 'inspected'].includes(ret.status) || ret.exchange_order_id)
-        throw new AppError('conflict', `This return can no longer be exchanged (${ret.status}).`, {
-          errors: [{ field: 'params.id', message: `is ${ret.status}` }],
-        });
-      if (!ret.customer_id)
-        throw refused(
-          'An exchange carries the value as store credit, which needs the customer.',
-          'params.id',
-        );
-      const lines = input.lines.map((l, i) => {
-        const line = ret.lines.find((r) => r.id === l.return_line_id);
-        if (!line) throw refused('Not a line of this return.', `body.lines.${i}.return_line_id`);
-        if (line.exchanged)
-          throw refused('This line is already exchanged.', `body.lines.${i}.return_line_id`);
-        return { ...l, line };
-      });
-      const credit = lines.reduce((n, l) => n + l.line.amount.amount, 0);
-      const counter = lines.find((l) => l.delivery.mode === 'handover' || l.delivery.mode === 'pickup');
-      const channelId =
-        (await core.channelAt(ret.location_id)) ??
-        (await core.channelAt(counter?.delivery.location_id)) ??
-        ret.channel_id;
-      const priced = await priceLines(channelId, ret.customer_id, ret.refund_total.currency, lines);
-      const orderInput = {
-        channel_id: channelId,
-        customer_id: ret.customer_id,
-        // At the counter the replacement is a sale; sent by post it is an order taken by staff.
-        source: counter ? ('pos' as const) : ('phone' as const),
-        currency: ret.refund_total.currency,
-        lines: lines.map((l, i) => ({
-          sku: l.sku,
-          quantity: l.quantity ?? l.line.quantity,
-          unit_price: priced[i]!.unit_price.amount,
-          discount: priced[i]!.discount.amount,
-          tax: priced[i]!.tax.amount,
-          total: priced[i]!.total.amount,
-          delivery: l.delivery,
-        })),
-      };
-      const prepared = await orders.prepareOrder(orderInput);
-      const total = prepared.totals.total;
-      const fromCredit = Math.min(credit, total);
+      const plan = await planExchange(id, input);
+      const { lines, credit, channelId, orderInput, total, fromCredit, currency } = plan;
+      const customer = plan.customerId;
       const tenders = input.tenders ?? [];
       const extra = tenders.reduce((n, t) => n + t.amount, 0);
       if (extra !== total - fromCredit)
@@ -238,8 +317,6 @@ export function createReturnExchanges(deps: {
         throw err;
       }
       const orderId = placed.order.id;
-      const customer = ret.customer_id;
-      const currency = ret.refund_total.currency;
       try {
         if (fromCredit > 0)
           await deps.storeCredit.credit(

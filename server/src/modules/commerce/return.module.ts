@@ -49,6 +49,7 @@ function createReturnsService(deps: ReturnsModuleDeps) {
     receiveReturn: core.receiveReturn,
     inspectReturn: core.inspectReturn,
     refundReturn: refunds.refundReturn,
+    previewExchange: exchanges.previewExchange,
     exchangeReturn: exchanges.exchangeReturn,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * @module Routes: returns (/v1/returns: open, list, retrieve, receive, inspect, refund, exchange), the customer's
+ * @module Routes: returns (/v1/returns: open, list, retrieve, receive, inspect, refund, exchange and its preview), the customer's
  * mail return (/store/v1/returns, publishable key + X-Customer-Token) and return policy rules (/v1/return-policies).
  * POSTs that move money honour Idempotency-Key like every POST; card numbers in a body are refused.
  */
@@ -13,6 +13,8 @@ import { returnStatuses } from './return.repository';
 import {
   CreateReturnBody,
   ExchangeBody,
+  ExchangePreviewBody,
+  ExchangePreviewSchema,
   InspectBody,
   PolicyBody,
   PolicySchema,
@@ -126,6 +128,23 @@ export function returnsRoutes(
         },
       },
       async (request) => returns.refundReturn(request.params.id, request.body, actorOf(request.principal)),
+    );
+
+    app.post(
+      '/v1/returns/:id/exchange/preview',
+      {
+        // The step before the exchange, so the same permission; it changes nothing, so no audit entry.
+        config: { access: 'orders:write' },
+        schema: {
+          tags,
+          summary:
+            'What an exchange would be now: the replacement priced as the exchange prices it and the difference to pay or refund; nothing claimed, reserved or charged',
+          params: IdParams,
+          body: ExchangePreviewBody,
+          response: { 200: ExchangePreviewSchema },
+        },
+      },
+      async (request) => returns.previewExchange(request.params.id, request.body),
     );
 
     app.post(

@@ -53,23 +53,28 @@ export const RefundBody = strictObject({
   ),
 });
 
+const ExchangeLines = Type.Array(
+  strictObject({
+    return_line_id: Id,
+    sku: Type.String({ minLength: 1, maxLength: 64 }),
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    unit_price: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'Optional: the unit price the till showed (minor units); refused when priceCart gives another now',
+      }),
+    ),
+    delivery: strictObject({ mode: Type.Enum(orderedDeliveryModes), location_id: Id }),
+  }),
+  { minItems: 1, maxItems: 50 },
+);
+
+/** The exchange without its tenders: what `/v1/returns/:id/exchange/preview` prices. */
+export const ExchangePreviewBody = strictObject({ lines: ExchangeLines });
+
 export const ExchangeBody = strictObject({
-  lines: Type.Array(
-    strictObject({
-      return_line_id: Id,
-      sku: Type.String({ minLength: 1, maxLength: 64 }),
-      quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-      unit_price: Type.Optional(
-        Type.Integer({
-          minimum: 0,
-          description:
-            'Optional: the unit price the till showed (minor units); refused when priceCart gives another now',
-        }),
-      ),
-      delivery: strictObject({ mode: Type.Enum(orderedDeliveryModes), location_id: Id }),
-    }),
-    { minItems: 1, maxItems: 50 },
-  ),
+  lines: ExchangeLines,
   tenders: Type.Optional(
     Type.Array(
       strictObject({
@@ -81,6 +86,35 @@ export const ExchangeBody = strictObject({
     ),
   ),
 });
+
+export const ExchangePreviewSchema = Type.Object(
+  {
+    return_id: Type.String(),
+    channel_id: Type.String({ description: 'Where the replacement is priced and placed' }),
+    lines: Type.Array(
+      Type.Object({
+        return_line_id: Type.String(),
+        returned_sku: Type.String(),
+        returned_value: MoneySchema,
+        sku: Type.String(),
+        quantity: Type.Integer(),
+        unit_price: MoneySchema,
+        discount: MoneySchema,
+        tax: MoneySchema,
+        total: MoneySchema,
+        delivery: Type.Object({ mode: Type.Enum(orderedDeliveryModes), location_id: Type.String() }),
+      }),
+    ),
+    returned_value: MoneySchema,
+    replacement_total: MoneySchema,
+    covered_by_return: MoneySchema,
+    /** What the customer adds; the exchange's tenders must add up to it. */
+    to_pay: MoneySchema,
+    /** What stays on the return, refunded by /refund. */
+    to_refund: MoneySchema,
+  },
+  { title: 'ExchangePreview' },
+);
 
 export const ReturnSchema = Type.Object(
   {
