@@ -425,7 +425,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     channels,
     publicUrl,
     acceptInbound: (channel, input) => conversations.acceptInbound(channel, input),
-    recordDelivery: (...args) => conversations.recordDelivery(...args),
+    // One status callback URL per channel serves agents' replies and customer notifications (order confirmations,
+    // receipts, pickup codes): the MessageSid is one or the other. `queued` only matters to notifications (a reply
+    // is stored queued already).
+    recordDelivery: async (channelId, sid, status, error) =>
+      (status !== 'queued' && (await conversations.recordDelivery(channelId, sid, status, error))) ||
+      commerce.notifications.recordDelivery(channelId, sid, status, error),
   });
   const metaChannel = createMetaChannel({
     config,

@@ -1,6 +1,7 @@
 /**
- * @module Customer notifications of an order (`GET /v1/orders/:id/notifications`) and the till's "Email receipt" /
- * "Text receipt" (`POST /v1/orders/:id/receipt`): what the customer was sent, on which channel, and how it went.
+ * @module Customer notifications of an order (`GET /v1/orders/:id/notifications`), the till's "Email receipt" /
+ * "Text receipt" (`POST /v1/orders/:id/receipt`) and "Resend" on the order page (`POST /v1/notifications/:id/resend`):
+ * what the customer was sent, on which channel, how it went and what the provider reported.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from './client';
@@ -8,6 +9,8 @@ import { commerceKeys } from './orders';
 import type { Page } from './types';
 
 export type NotificationStatus = 'queued' | 'sent' | 'failed' | 'skipped';
+/** What Twilio reported after the hand-over (status callbacks); null until a report arrives (email has none). */
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read';
 
 export interface OrderNotification {
   id: string;
@@ -24,7 +27,13 @@ export interface OrderNotification {
   /** Why it failed (the relay's answer) or was skipped (no_address, no_channel, consent: …). */
   error: string | null;
   provider_message_id: string | null;
+  delivery_status: DeliveryStatus | null;
+  /** The provider's error code with an undelivered or failed report (`Twilio error 30006`). */
+  delivery_error: string | null;
+  delivery_updated_at: string | null;
   subject: string | null;
+  /** `resent_from`: the notification this one sends again; `code_reissued`: a pickup notice with a new code. */
+  data: Record<string, unknown>;
   created_at: string;
   updated_at: string;
 }
@@ -54,6 +63,23 @@ export function useSendReceipt(orderId: string) {
       request<OrderNotification>(`/v1/orders/${encodeURIComponent(orderId)}/receipt`, {
         method: 'POST',
         body: input,
+      }),
+    onSuccess: () => client.invalidateQueries({ queryKey: notificationKeys.ofOrder(orderId) }),
+  });
+}
+
+/**
+ * Sends a notification again (same address; another channel kind goes to the customer's address on file). One
+ * Idempotency-Key per click, so a retried request is answered, not sent twice. A pickup notice gets a new code.
+ */
+export function useResendNotification(orderId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { id: string; channel?: 'email' | 'sms' | undefined; idempotencyKey: string }) =>
+      request<OrderNotification>(`/v1/notifications/${encodeURIComponent(input.id)}/resend`, {
+        method: 'POST',
+        body: input.channel ? { channel: input.channel } : {},
+        headers: { 'Idempotency-Key': input.idempotencyKey },
       }),
     onSuccess: () => client.invalidateQueries({ queryKey: notificationKeys.ofOrder(orderId) }),
   });

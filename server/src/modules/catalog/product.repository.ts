@@ -117,6 +117,19 @@ async function chunked<T>(ids: string[], read: (chunk: string[]) => Promise<T[]>
   return out;
 }
 
+/** The categories of products, each product's in its order of position. */
+export function categoryRowsOfProducts(db: DbOrTrx, ids: string[]) {
+  return chunked(ids, (chunk) =>
+    db
+      .selectFrom('catalog_product_categories as pc')
+      .innerJoin('catalog_categories as c', 'c.id', 'pc.category_id')
+      .select(['pc.product_id', 'pc.category_id', 'pc.position', 'c.path'])
+      .where('pc.product_id', 'in', chunk)
+      .orderBy('pc.position')
+      .execute(),
+  );
+}
+
 /**
  * Turns product rows into full products, keeping their order.
  * @example const [product] = await loadProducts(db, [row])
@@ -126,15 +139,7 @@ export async function loadProducts(db: DbOrTrx, rows: ProductRow[]): Promise<Pro
   const ids = rows.map((r) => r.id);
   const [variants, categories, collections, tags, attributes, publications, overrides] = await Promise.all([
     variantRowsOfProducts(db, ids),
-    chunked(ids, (chunk) =>
-      db
-        .selectFrom('catalog_product_categories as pc')
-        .innerJoin('catalog_categories as c', 'c.id', 'pc.category_id')
-        .select(['pc.product_id', 'pc.category_id', 'pc.position', 'c.path'])
-        .where('pc.product_id', 'in', chunk)
-        .orderBy('pc.position')
-        .execute(),
-    ),
+    categoryRowsOfProducts(db, ids),
     chunked(ids, (chunk) =>
       db
         .selectFrom('catalog_collection_products')

@@ -4,7 +4,7 @@
  * one transaction — a refused request leaves nothing behind.
  */
 import type { Actor } from '../../platform/auth/principal';
-import { encodeJson } from '../../platform/db/codecs';
+import { decodeJson, encodeJson } from '../../platform/db/codecs';
 import type { Dialect } from '../../platform/db/columns';
 import type { Db } from '../../platform/db/database';
 import { inTransaction, type Trx } from '../../platform/db/transaction';
@@ -12,8 +12,10 @@ import { AppError, notFound, type FieldError } from '../../platform/errors';
 import type { EventBus } from '../../platform/events/outbox';
 import type { Page } from '../../platform/http/pagination';
 import { newId } from '../../platform/ids';
+import type { LocalizedText } from './localized';
 import { checkReferences, conflict, findTaken, invalid, variantFields } from './product.checks';
 import {
+  categoryRowsOfProducts,
   findProductRow,
   findProductRowByHandle,
   isDuplicateHandle,
@@ -200,6 +202,29 @@ export function createProductsService(deps: ProductsDeps) {
     /** Products by id, in the order given; unknown ids are left out. */
     async retrieveProducts(ids: string[]): Promise<Product[]> {
       return loadProducts(db, await productRowsByIds(db, ids));
+    },
+
+    /**
+     * The titles of products by id (unknown ids are left out): one read, for callers that need a name only.
+     * @example (await products.productTitles(['prd_…'])).get('prd_…') // { en: 'Linen shirt', es: 'Camisa de lino' }
+     */
+    async productTitles(ids: string[]): Promise<Map<string, LocalizedText>> {
+      const rows = await productRowsByIds(db, ids);
+      return new Map(rows.map((r) => [r.id, decodeJson<LocalizedText>(r.title)]));
+    },
+
+    /**
+     * The category ids of products, each product's in its order (no entry for a product without any): one read,
+     * for pricing and tax scopes that need nothing else of the product.
+     */
+    async productCategoryIds(ids: string[]): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>();
+      for (const r of await categoryRowsOfProducts(db, ids)) {
+        const list = out.get(r.product_id) ?? [];
+        list.push(r.category_id);
+        out.set(r.product_id, list);
+      }
+      return out;
     },
 
     /**

@@ -67,6 +67,18 @@ export function createChannelsService(deps: { db: Db; events: EventBus }) {
       return (await findChannelRow(db, id)) !== undefined;
     },
 
+    /**
+     * For channel adapters' webhooks: the channel and its stored credentials from one read, so checking a
+     * delivery's signature costs no second query.
+     */
+    async retrieveChannelWithSecrets(
+      id: string,
+    ): Promise<{ channel: Channel; secrets: Record<string, string> }> {
+      const row = await findChannelRow(db, id);
+      if (!row) throw notFound('channel', id);
+      return { channel: channelFromRow(row), secrets: decodeJson<Record<string, string>>(row.secrets) ?? {} };
+    },
+
     /** For channel adapters only (SMTP, Twilio, Meta…): the stored credentials of a channel. */
     async channelSecrets(id: string): Promise<Record<string, string>> {
       const row = await findChannelRow(db, id);

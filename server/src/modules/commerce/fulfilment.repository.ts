@@ -138,6 +138,20 @@ export async function countWrongCode(db: DbOrTrx, id: string, limit: number) {
     .executeTakeFirst();
 }
 
+/**
+ * Replaces a waiting pickup's code (a resent notice carries a new one: the old code is stored only hashed) and
+ * clears its wrong-code count, only while it is still ready for pickup. False when it was collected or expired.
+ */
+export async function replacePickupCode(db: DbOrTrx, id: string, codeHash: string): Promise<boolean> {
+  const result = await db
+    .updateTable('fulfilments')
+    .set({ pickup_code_hash: codeHash, pickup_attempts: 0, updated_at: Date.now() })
+    .where('id', '=', id)
+    .where('status', '=', 'ready_for_pickup')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** Pickups (or, with `held`, reservations to try) whose hold has ended, oldest first. */
 export async function duePickupIds(
   db: DbOrTrx,

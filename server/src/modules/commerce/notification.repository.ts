@@ -3,10 +3,26 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import { decodeJson } from '../../platform/db/codecs';
 import type { DbOrTrx } from '../../platform/db/transaction';
 import { paginate, type Page, type PageRequest } from '../../platform/http/pagination';
-import type { NotificationRow } from './notification.table';
+import type { NotificationRow, ReceiptLinkRow } from './notification.table';
 
 export const notificationStatuses = ['queued', 'sent', 'failed', 'skipped'] as const;
 export type NotificationStatus = (typeof notificationStatuses)[number];
+
+/** What a provider may report after the hand-over (Twilio's MessageStatus values Omnis keeps). */
+export const deliveryStatuses = ['queued', 'sent', 'delivered', 'undelivered', 'failed', 'read'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+/**
+ * Reports arrive out of order (Twilio posts each from its own worker): a report only moves a row forward. The
+ * final outcomes share a rank, so a late `failed` never overwrites `delivered`.
+ */
+const deliveryRank: Record<DeliveryStatus, number> = {
+  queued: 0,
+  sent: 1,
+  delivered: 2,
+  undelivered: 2,
+  failed: 2,
+  read: 3,
+};
 
 export interface Notification {
   id: string;
@@ -22,6 +38,11 @@ export interface Notification {
   /** Why it failed or was skipped. */
   error: string | null;
   provider_message_id: string | null;
+  /** The provider's last delivery report (Twilio's status callbacks); null until one arrives. */
+  delivery_status: DeliveryStatus | null;
+  /** The provider's error code with an undelivered or failed report. */
+  delivery_error: string | null;
+  delivery_updated_at: string | null;
   subject: string | null;
   data: Record<string, unknown>;
   attempts: number;
@@ -44,6 +65,10 @@ export function notificationFromRow(row: Selectable<NotificationRow>): Notificat
     status: row.status as NotificationStatus,
     error: row.error,
     provider_message_id: row.provider_message_id,
+    delivery_status: row.delivery_status as DeliveryStatus | null,
+    delivery_error: row.delivery_error,
+    delivery_updated_at:
+      row.delivery_updated_at === null ? null : new Date(Number(row.delivery_updated_at)).toISOString(),
     subject: row.subject,
     data: decodeJson<Record<string, unknown>>(row.data) ?? {},
     attempts: Number(row.attempts),
@@ -119,5 +144,72 @@ export async function updateQueuedNotification(db: DbOrTrx, id: string, patch: U
     .set({ ...patch, updated_at: Date.now() })
     .where('id', '=', id)
     .where('status', '=', 'queued')
+    .execute();
+}
+
+/** The row a provider's message id names on a channel (Twilio's MessageSid), if Omnis sent it as a notification. */
+export function findNotificationByProviderId(db: DbOrTrx, channelId: string, providerMessageId: string) {
+  return db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('channel_id', '=', channelId)
+    .where('provider_message_id', '=', providerMessageId)
+    .executeTakeFirst();
+}
+
+/**
+ * Applies a delivery report with a guarded UPDATE: only when it moves the row forward (see `deliveryRank`), so two
+ * reports racing each other leave the later stage whatever order they commit in. False when it changed nothing.
+ */
+export async function applyDeliveryReport(
+  db: DbOrTrx,
+  id: string,
+  report: { status: DeliveryStatus; error: string | null; at: number },
+): Promise<boolean> {
+  const behind = deliveryStatuses.filter((s) => deliveryRank[s] < deliveryRank[report.status]);
+  const result = await db
+    .updateTable('notifications')
+    .set({
+      delivery_status: report.status,
+      delivery_error: report.error,
+      delivery_updated_at: report.at,
+      updated_at: report.at,
+    })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([
+        eb('delivery_status', 'is', null),
+        ...(behind.length ? [eb('delivery_status', 'in', behind)] : []),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Queued pickup notices of a fulfilment: they carry a code that a re-issued one replaces. */
+export function queuedPickupNotices(db: DbOrTrx, fulfilmentId: string) {
+  return db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('fulfilment_id', '=', fulfilmentId)
+    .where('kind', '=', 'pickup_ready')
+    .where('status', '=', 'queued')
+    .execute();
+}
+
+export async function insertReceiptLink(db: DbOrTrx, row: Insertable<ReceiptLinkRow>): Promise<void> {
+  await db.insertInto('receipt_links').values(row).execute();
+}
+
+export function findReceiptLinkByHash(db: DbOrTrx, tokenHash: string) {
+  return db.selectFrom('receipt_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Counts a read of a receipt page (the audit log has who-and-when; this keeps the total beside the link). */
+export async function countReceiptLinkRead(db: DbOrTrx, id: string, at: number): Promise<void> {
+  await db
+    .updateTable('receipt_links')
+    .set((eb) => ({ read_count: eb('read_count', '+', 1), last_read_at: at }))
+    .where('id', '=', id)
     .execute();
 }

@@ -1,15 +1,17 @@
 /**
  * @module Notification routes: `POST /v1/orders/:id/receipt` sends the receipt by email or SMS now (pos:use, as
- * the till that asks for it) and `GET /v1/orders/:id/notifications` lists what the customer was sent about the
- * order, with the outcome of each.
+ * the till that asks for it), `GET /v1/orders/:id/notifications` lists what the customer was sent about the
+ * order, with the outcome of each and the provider's delivery report, `POST /v1/notifications/:id/resend` sends
+ * one again (orders:write: the contact centre too), and `GET /r/:token` is an SMS receipt's public page.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../platform/auth/principal';
 import { IdParams, IsoTime, ListQuery, Nullable, listOf, strictObject } from '../../platform/http/schemas';
-import { notificationStatuses } from './notification.repository';
+import { deliveryStatuses, notificationStatuses } from './notification.repository';
 import type { NotificationsService } from './notification.service';
 import { notificationKinds } from './notification.texts';
+import { RECEIPT_TOKEN_PATTERN } from './receipt.page';
 
 const tags = ['orders'];
 
@@ -27,6 +29,15 @@ export const NotificationSchema = Type.Object(
     status: Type.Enum(notificationStatuses),
     error: Nullable(Type.String({ description: 'Why it failed or was skipped' })),
     provider_message_id: Nullable(Type.String()),
+    delivery_status: Nullable(
+      Type.Enum(deliveryStatuses, {
+        description: "The provider's last delivery report (Twilio status callbacks)",
+      }),
+    ),
+    delivery_error: Nullable(
+      Type.String({ description: 'The provider’s error code with undelivered or failed' }),
+    ),
+    delivery_updated_at: Nullable(IsoTime),
     subject: Nullable(Type.String()),
     data: Type.Record(Type.String(), Type.Unknown()),
     attempts: Type.Integer(),
@@ -60,6 +71,65 @@ export function notificationsRoutes(notifications: NotificationsService): Fastif
         reply
           .code(201)
           .send(await notifications.sendReceipt(request.params.id, request.body, actorOf(request.principal))),
+    );
+
+    app.post(
+      '/v1/notifications/:id/resend',
+      {
+        config: { access: 'orders:write' as const, audit: 'notification.resend' },
+        schema: {
+          tags,
+          summary:
+            'Send a notification again (same address; `channel` switches to the customer’s address on file for it). A pickup notice gets a new code',
+          params: IdParams,
+          // `{}` resends on the same channel kind.
+          body: strictObject({
+            channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('sms')])),
+          }),
+          response: { 201: NotificationSchema },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(
+            await notifications.resendNotification(
+              request.params.id,
+              request.body,
+              actorOf(request.principal),
+            ),
+          ),
+    );
+
+    app.get(
+      '/r/:token',
+      {
+        config: { access: 'public' },
+        schema: {
+          hide: true,
+          params: strictObject({ token: Type.String({ pattern: RECEIPT_TOKEN_PATTERN }) }),
+        },
+        // A malformed token is just a link that does not work: the same 404 page, not a problem+json.
+        attachValidation: true,
+      },
+      async (request, reply) => {
+        const page = await notifications.openReceiptLink(
+          request.validationError ? '' : request.params.token,
+          {
+            ip: request.ip,
+            requestId: String(request.id),
+            acceptLanguage: request.headers['accept-language'],
+          },
+        );
+        return reply
+          .code(page.status)
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('referrer-policy', 'no-referrer')
+          .header('x-robots-tag', 'noindex')
+          .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+          .send(page.html);
+      },
     );
 
     app.get(

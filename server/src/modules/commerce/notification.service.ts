@@ -9,9 +9,15 @@
  * written leaves the row queued and the lease lapses: it is sent again (at least once). The pickup code exists
  * only in memory at ready-for-pickup, so that notice is rendered before the step and recorded in the step's own
  * transaction: the row exists if and only if the code was issued; its body is dropped once the message left.
+ *
+ * After the hand-over, Twilio's status callbacks move `delivery_status` (queued → sent → delivered / undelivered /
+ * failed) with the error code; `status` stays what Omnis did. Staff resend a notification (`resendNotification`):
+ * a new row composed and consent-checked as the first one was; a pickup notice gets a new code, because the old one
+ * exists only hashed. An SMS receipt links to its public page (`/r/<token>`, receipt.page.ts).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { AppError } from '../../platform/errors';
+import { recordAudit } from '../../platform/audit/audit';
+import { AppError, notFound } from '../../platform/errors';
 import type { Actor } from '../../platform/auth/principal';
 import { encodeJson, decodeJson } from '../../platform/db/codecs';
 import type { Db } from '../../platform/db/database';
@@ -24,20 +30,44 @@ import { newId } from '../../platform/ids';
 import type { Channel, ChannelsService } from '../channels';
 import { adapterFor, type ChannelAdapter } from '../conversations';
 import type { ConsentService } from '../customers';
+import { findFulfilmentRow, replacePickupCode } from './fulfilment.repository';
 import {
+  applyDeliveryReport,
   claimNotification,
+  countReceiptLinkRead,
   dueNotificationIds,
+  findNotificationByProviderId,
   findNotificationRow,
+  findReceiptLinkByHash,
   insertNotification,
+  insertReceiptLink,
   listNotificationRows,
   notificationFromRow,
+  queuedPickupNotices,
   settleNotification,
   updateQueuedNotification,
+  type DeliveryStatus,
   type Notification,
 } from './notification.repository';
 import type { NotificationRow } from './notification.table';
 import { renderNotification, type NotificationFacts, type NotificationKind } from './notification.texts';
-import { receiptOf, type Receipt, type ReceiptDeps } from './pos.receipt';
+import { hashPickupCode, newPickupCode } from './pickup';
+import {
+  orderLocale,
+  receiptFor,
+  receiptLocale,
+  receiptOf,
+  type Receipt,
+  type ReceiptDeps,
+  type ReceiptLocale,
+} from './pos.receipt';
+import {
+  RECEIPT_LINK_TTL_MS,
+  hashReceiptToken,
+  mintReceiptToken,
+  renderReceiptGonePage,
+  renderReceiptPage,
+} from './receipt.page';
 
 /** How long a worker holds a queued row before another may take it (a crashed worker's row comes back). */
 const LEASE_MS = 60_000; // 1 minute
@@ -62,6 +92,12 @@ export const notificationEventTypes: EventTypeDefinition[] = [
     permission: 'orders:read',
   },
   {
+    type: 'notification.delivery_updated',
+    description:
+      'The provider reported on a sent notification (data.delivery_status: queued, sent, delivered, undelivered, failed, read; data.error: its code)',
+    permission: 'orders:read',
+  },
+  {
     type: 'notification.skipped',
     description: 'A notification was not sent (data.reason: no_address, no_channel, consent: …)',
     permission: 'orders:read',
@@ -77,6 +113,8 @@ export interface NotificationsDeps extends ReceiptDeps {
   adapters: () => readonly ChannelAdapter[];
   /** Mints the customer's self-service preference link for a message on a channel (null: none can be made). */
   preferenceLink: (customerId: string, channelId: string) => Promise<string | null>;
+  /** The server's own base URL: an SMS receipt links to its page there. */
+  publicUrl: () => string;
   log?: FastifyBaseLogger | undefined;
 }
 
@@ -98,6 +136,8 @@ type Composed =
       subject: string;
       text: string;
       html: string | null;
+      /** An SMS receipt's page: the hash of the token its text links to, stored with the row. */
+      receiptLink: { tokenHash: string; locale: ReceiptLocale } | null;
     };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -106,13 +146,39 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 const invalid = (code: 'validation_failed' | 'unprocessable', field: string, message: string) =>
   new AppError(code, message, { errors: [{ field, message }] });
 
+/** Why a message staff asked for cannot go, as the problem they see (nothing is recorded). */
+function refusal(c: Extract<Composed, { status: 'skipped' }>, addressField: string): AppError {
+  if (c.reason === 'no_channel')
+    return invalid('unprocessable', 'body.channel', `No active ${c.channelKind} channel is configured.`);
+  if (c.reason === 'no_address')
+    return invalid(
+      'unprocessable',
+      addressField,
+      `The customer has no ${c.channelKind === 'email' ? 'email address' : 'phone number'}${addressField === 'body.to' ? ': give one.' : '.'}`,
+    );
+  return new AppError(
+    'consent_refused',
+    `The customer does not allow service messages by ${c.channelKind} (${c.reason}).`,
+    { reason: c.reason, errors: [{ field: 'body.channel', message: `consent refused: ${c.reason}` }] },
+  );
+}
+
+const conflict = (message: string) =>
+  new AppError('conflict', message, { errors: [{ field: 'params.id', message }] });
+
+/** The first language of an Accept-Language header Omnis has receipt texts for. */
+const browserLocale = (header: string | undefined) =>
+  receiptLocale(...(header ?? '').split(',').map((part) => part.split(';')[0]?.trim()));
+
 export function createNotifications(deps: NotificationsDeps) {
   const { db, events } = deps;
   let wakeWorker: () => void = () => undefined;
 
   /** The business's channel of a kind: the one the order's channel names, else its oldest active one. */
-  async function businessChannel(orderChannelId: string, kind: NotifyChannelKind): Promise<Channel | null> {
-    const orderChannel = await deps.channels.retrieveChannel(orderChannelId).catch(() => null);
+  async function businessChannel(
+    orderChannel: Channel | null,
+    kind: NotifyChannelKind,
+  ): Promise<Channel | null> {
     const named = orderChannel?.config[`notify_${kind}_channel_id`];
     if (typeof named === 'string' && (await deps.channels.channelExists(named))) {
       const channel = await deps.channels.retrieveChannel(named);
@@ -135,11 +201,12 @@ export function createNotifications(deps: NotificationsDeps) {
     to?: string | undefined;
     facts: (receipt: Receipt) => Promise<NotificationFacts> | NotificationFacts;
   }): Promise<Composed> {
-    const receipt = await receiptOf(deps, input.orderId);
     const order = await deps.orders.retrieveOrder(input.orderId);
     const customer = order.customer_id
       ? await deps.customers.retrieveCustomer(order.customer_id).catch(() => null)
       : null;
+    const orderChannel = await deps.channels.retrieveChannel(order.channel_id).catch(() => null);
+    const locale = orderLocale(customer, orderChannel);
     const addressOf = (kind: NotifyChannelKind) =>
       (kind === 'email' ? (customer?.emails[0] ?? order.email) : (customer?.phones[0] ?? order.phone)) ??
       null;
@@ -149,9 +216,9 @@ export function createNotifications(deps: NotificationsDeps) {
           ? 'email'
           : 'sms'
         : input.channelKind;
-    const channel = await businessChannel(order.channel_id, channelKind);
+    const channel = await businessChannel(orderChannel, channelKind);
     const address = input.to ?? addressOf(channelKind);
-    const base = { channelKind, channel, address, locale: receipt.locale };
+    const base = { channelKind, channel, address, locale };
     if (!channel || !adapterFor(deps.adapters(), channel))
       return { ...base, status: 'skipped', reason: 'no_channel' };
     if (!address) return { ...base, status: 'skipped', reason: 'no_address' };
@@ -165,8 +232,15 @@ export function createNotifications(deps: NotificationsDeps) {
       channelKind === 'email' && customer
         ? await deps.preferenceLink(customer.id, channel.id).catch(() => null)
         : null;
-    const rendered = renderNotification(input.kind, channelKind, receipt, await input.facts(receipt), link);
-    return { ...base, channel, address, status: 'queued', ...rendered };
+    // Only a message that goes needs the receipt: built from the order read above, not read again.
+    const receipt = await receiptFor(deps, order, locale);
+    const facts = await input.facts(receipt);
+    // An SMS has room for the total only: the receipt itself is a link away.
+    const minted = input.kind === 'receipt' && channelKind === 'sms' ? mintReceiptToken() : null;
+    if (minted) facts.receipt_url = `${deps.publicUrl().replace(/\/$/, '')}/r/${minted.token}`;
+    const rendered = renderNotification(input.kind, channelKind, receipt, facts, link);
+    const receiptLink = minted ? { tokenHash: minted.tokenHash, locale: receipt.locale } : null;
+    return { ...base, channel, address, status: 'queued', ...rendered, receiptLink };
   }
 
   const factsOf = (row: { data: string }) => (receipt: Receipt) => {
@@ -327,6 +401,9 @@ export function createNotifications(deps: NotificationsDeps) {
       status: c.status,
       error: c.status === 'skipped' ? c.reason : null,
       provider_message_id: null,
+      delivery_status: null,
+      delivery_error: null,
+      delivery_updated_at: null,
       subject: c.status === 'queued' ? c.subject : null,
       body_text: c.status === 'queued' ? c.text : null,
       body_html: c.status === 'queued' ? c.html : null,
@@ -339,6 +416,18 @@ export function createNotifications(deps: NotificationsDeps) {
       updated_at: now,
     };
     await insertNotification(trx, row);
+    if (c.status === 'queued' && c.receiptLink)
+      await insertReceiptLink(trx, {
+        id: newId('rcl'),
+        token_hash: c.receiptLink.tokenHash,
+        order_id: row.order_id,
+        notification_id: row.id,
+        locale: c.receiptLink.locale,
+        expires_at: now + RECEIPT_LINK_TTL_MS,
+        read_count: 0,
+        last_read_at: null,
+        created_at: now,
+      });
     if (c.status === 'skipped') await appendOutcome(trx, row, 'skipped', c.reason);
     else afterCommit(trx, () => wakeWorker());
     return row.id;
@@ -366,6 +455,9 @@ export function createNotifications(deps: NotificationsDeps) {
       status: 'queued',
       error: null,
       provider_message_id: null,
+      delivery_status: null,
+      delivery_error: null,
+      delivery_updated_at: null,
       subject: null,
       body_text: null,
       body_html: null,
@@ -404,24 +496,7 @@ export function createNotifications(deps: NotificationsDeps) {
         to: to?.toLowerCase(),
         facts: () => ({}),
       });
-      if (composed.status === 'skipped') {
-        if (composed.reason === 'no_channel')
-          throw invalid('unprocessable', 'body.channel', `No active ${input.channel} channel is configured.`);
-        if (composed.reason === 'no_address')
-          throw invalid(
-            'unprocessable',
-            'body.to',
-            `The customer has no ${input.channel === 'email' ? 'email address' : 'phone number'}: give one.`,
-          );
-        throw new AppError(
-          'consent_refused',
-          `The customer does not allow service messages by ${input.channel} (${composed.reason}).`,
-          {
-            reason: composed.reason,
-            errors: [{ field: 'body.channel', message: `consent refused: ${composed.reason}` }],
-          },
-        );
-      }
+      if (composed.status === 'skipped') throw refusal(composed, 'body.to');
       const id = await inTransaction(db, (trx) => record(trx, { kind: 'receipt', order, composed, actor }));
       // Claimed like the worker would, so a worker woken meanwhile does not send it a second time.
       if (await claimNotification(db, id, Date.now(), LEASE_MS)) await deliver(id);
@@ -471,6 +546,155 @@ export function createNotifications(deps: NotificationsDeps) {
         deps.log?.error({ err, order_id: info.order_id }, 'pickup notice could not be prepared');
         return null;
       }
+    },
+
+    /**
+     * Sends an existing notification again, as a new row: same kind and order, on the same channel kind (or the one
+     * asked) and to the same address (another channel kind: the customer's address on file for it — staff cannot
+     * redirect a message to an address they type). Composed afresh, so consent is asked exactly as for the first
+     * send, and refused (problem+json, nothing recorded) the same way. A pickup notice carries a new code: the first
+     * one is kept only hashed, so it is replaced (the old code stops working, the wrong-code count restarts) in the
+     * transaction that records the notice, and a notice still queued with the old code is skipped as `superseded`.
+     * Only while the pickup waits at the store; collected or expired → 409.
+     * @example await notifications.resendNotification('ntf_…', { channel: 'sms' }, agent)
+     */
+    async resendNotification(
+      id: string,
+      input: { channel?: NotifyChannelKind | undefined },
+      actor: Actor,
+    ): Promise<Notification> {
+      const original = await findNotificationRow(db, id);
+      if (!original) throw notFound('notification', id);
+      if (original.status === 'queued')
+        throw conflict('This notification has not left yet: it is sent (or retried) on its own.');
+      const kind = original.kind as NotificationKind;
+      const channelKind = input.channel ?? (original.channel_kind as NotifyChannelKind);
+      const order = await deps.orders.retrieveOrder(original.order_id);
+      const previous = decodeJson<Record<string, unknown>>(original.data) ?? {};
+      let facts: (receipt: Receipt) => Promise<NotificationFacts> | NotificationFacts = factsOf(original);
+      let pickup: { fulfilmentId: string; code: string } | null = null;
+      if (kind === 'pickup_ready') {
+        const fulfilment = original.fulfilment_id
+          ? await findFulfilmentRow(db, original.fulfilment_id)
+          : null;
+        if (!fulfilment || fulfilment.status !== 'ready_for_pickup')
+          throw conflict('The pickup is no longer waiting at the store: there is no code to send.');
+        pickup = { fulfilmentId: fulfilment.id, code: newPickupCode() };
+        const code = pickup.code;
+        const store = await deps.locations.retrieveLocation(fulfilment.location_id).catch(() => null);
+        facts = (receipt) => ({
+          code,
+          store: store?.name ?? '',
+          until: new Intl.DateTimeFormat(receipt.locale, {
+            dateStyle: 'medium',
+            timeStyle: 'short',
+            timeZone: store?.timezone ?? 'UTC',
+          }).format(new Date(Number(fulfilment.hold_until))),
+        });
+      }
+      const composed = await compose({
+        kind,
+        orderId: order.id,
+        channelKind,
+        to: channelKind === original.channel_kind ? (original.address ?? undefined) : undefined,
+        facts,
+      });
+      if (composed.status === 'skipped') throw refusal(composed, 'body.channel');
+      const resentId = await inTransaction(db, async (trx) => {
+        if (pickup) {
+          if (
+            !(await replacePickupCode(
+              trx,
+              pickup.fulfilmentId,
+              hashPickupCode(pickup.fulfilmentId, pickup.code),
+            ))
+          )
+            throw conflict('The pickup is no longer waiting at the store: there is no code to send.');
+          for (const stale of await queuedPickupNotices(trx, pickup.fulfilmentId))
+            if (await settleNotification(trx, stale.id, { status: 'skipped', error: 'superseded' }))
+              await appendOutcome(trx, stale, 'skipped', 'superseded');
+        }
+        return record(trx, {
+          kind,
+          order,
+          fulfilmentId: original.fulfilment_id,
+          composed,
+          actor,
+          data: { ...previous, resent_from: original.id, ...(pickup ? { code_reissued: true } : {}) },
+        });
+      });
+      // Claimed like the worker would, so a worker woken meanwhile does not send it a second time.
+      if (await claimNotification(db, resentId, Date.now(), LEASE_MS)) await deliver(resentId);
+      return notificationFromRow((await findNotificationRow(db, resentId))!);
+    },
+
+    /**
+     * A provider's delivery report (Twilio's status callback) for a notification it carried: moves
+     * `delivery_status` forward only, with the error code, and emits `notification.delivery_updated`. False when
+     * the message id is not a notification's on that channel or the report is not news: nothing changes.
+     */
+    async recordDelivery(
+      channelId: string,
+      providerMessageId: string,
+      status: DeliveryStatus,
+      error: string | null,
+    ): Promise<boolean> {
+      const row = await findNotificationByProviderId(db, channelId, providerMessageId);
+      if (!row) return false;
+      return inTransaction(db, async (trx) => {
+        const reported = status === 'failed' || status === 'undelivered' ? error : null;
+        if (!(await applyDeliveryReport(trx, row.id, { status, error: reported, at: Date.now() })))
+          return false;
+        await events.append(trx, {
+          type: 'notification.delivery_updated',
+          aggregate: { type: 'order', id: row.order_id },
+          customerId: row.customer_id,
+          channelId,
+          actor: { type: 'system', id: null, label: 'provider' },
+          data: {
+            id: row.id,
+            order_id: row.order_id,
+            kind: row.kind,
+            channel_kind: row.channel_kind,
+            delivery_status: status,
+            ...(reported ? { error: reported } : {}),
+          },
+        });
+        return true;
+      });
+    },
+
+    /**
+     * Opens an SMS receipt's link: 200 with the receipt page in the SMS's language, each read counted and audited
+     * (`receipt.view` on the order, with the reader's IP); an unknown or expired token → 404 with a page saying so
+     * (in the link's language when known, else the browser's).
+     * @example const { status, html } = await notifications.openReceiptLink(token, { ip, requestId, acceptLanguage })
+     */
+    async openReceiptLink(
+      token: string,
+      request: { ip: string; requestId: string; acceptLanguage?: string | undefined },
+    ): Promise<{ status: 200 | 404; html: string }> {
+      const link = await findReceiptLinkByHash(db, hashReceiptToken(token));
+      const now = Date.now();
+      const gone = (locale: ReceiptLocale) => ({ status: 404 as const, html: renderReceiptGonePage(locale) });
+      if (!link) return gone(browserLocale(request.acceptLanguage));
+      const locale = receiptLocale(link.locale);
+      if (Number(link.expires_at) <= now) return gone(locale);
+      const receipt = await receiptOf(deps, link.order_id, { locale }).catch(() => null);
+      if (!receipt) return gone(locale);
+      await inTransaction(db, async (trx) => {
+        await countReceiptLinkRead(trx, link.id, now);
+        await recordAudit(trx, {
+          actor: { type: 'system', id: null, label: 'receipt link' },
+          action: 'receipt.view',
+          targetType: 'order',
+          targetId: link.order_id,
+          ip: request.ip,
+          requestId: request.requestId,
+          data: { receipt_link_id: link.id, notification_id: link.notification_id },
+        });
+      });
+      return { status: 200, html: renderReceiptPage(receipt) };
     },
 
     /** The notifications of an order, newest first. */

@@ -19,6 +19,14 @@ export interface NotificationRow {
   /** Why it failed (the relay's answer) or was skipped (no_address, no_channel, consent: …). */
   error: string | null;
   provider_message_id: string | null;
+  /**
+   * What the provider reported after the hand-over (Twilio status callbacks): queued | sent | delivered |
+   * undelivered | failed | read; null until a report arrives (email has none).
+   */
+  delivery_status: string | null;
+  /** The provider's error code with an undelivered or failed report (`Twilio error 30006`). */
+  delivery_error: string | null;
+  delivery_updated_at: number | null;
   subject: string | null;
   /** The rendered message while it waits to leave; cleared once it is sent, failed or skipped. */
   body_text: string | null;
@@ -34,6 +42,22 @@ export interface NotificationRow {
   updated_at: number;
 }
 
+/** The public page of an SMS receipt (`/r/<token>`): the token itself is never stored, only its SHA-256. */
+export interface ReceiptLinkRow {
+  id: string;
+  token_hash: string;
+  order_id: string;
+  /** The SMS that carried the link (erasure of its customer deletes the link with it). */
+  notification_id: string;
+  /** The receipt's locale when it was sent: the page speaks the same language as the SMS. */
+  locale: string;
+  expires_at: number;
+  read_count: number;
+  last_read_at: number | null;
+  created_at: number;
+}
+
 export interface NotificationTables {
   notifications: NotificationRow;
+  receipt_links: ReceiptLinkRow;
 }

@@ -201,7 +201,7 @@ describeEachDialect(
     });
 
     it('a customer who withdrew service consent by email gets nothing, and a skipped row says why', async () => {
-      const { customerId, address } = await aCustomer(t(), { locale: 'en' });
+      const { customerId, address } = await aCustomer(t(), { locale: 'es-ES' });
       await t().omnis.services.consent.recordConsents(
         customerId,
         [{ purpose: 'service', channel: 'email', status: 'withdrawn', source: { type: 'staff' } }],
@@ -221,6 +221,8 @@ describeEachDialect(
         status: 'skipped',
         address,
         channel_kind: 'email',
+        // Decided before any receipt is built, the row still records the language it would have been written in.
+        locale: 'es',
       });
       expect(row!.error).toMatch(/^consent: withdrawn/);
 

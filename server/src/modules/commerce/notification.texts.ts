@@ -24,6 +24,8 @@ export interface NotificationFacts {
   tracking?: string | undefined;
   tracking_url?: string | undefined;
   amount?: string | undefined;
+  /** An SMS receipt's public page (`/r/<token>`). */
+  receipt_url?: string | undefined;
 }
 
 type Texts = Record<NotificationKind, { subject: string; lead: string }> & {
@@ -150,7 +152,8 @@ export function renderNotification(
   const L = receipt.labels;
   if (channelKind === 'sms') {
     const total = withLines ? ` ${L.total}: ${receipt.totals.total.text}.` : '';
-    return { subject, text: `${lead}${total}${tracking ? ` ${tracking}` : ''}`, html: null };
+    const link = facts.receipt_url ? ` ${facts.receipt_url}` : '';
+    return { subject, text: `${lead}${total}${tracking ? ` ${tracking}` : ''}${link}`, html: null };
   }
   const lineTexts = receipt.lines.map((l) => `${l.quantity} × ${l.title} (${l.sku})  ${l.total.text}`);
   const totals: Array<[string, string]> = [[L.subtotal, receipt.totals.subtotal.text]];

@@ -100,7 +100,13 @@ export async function prepareLines(
   const variants = new Map(
     (await deps.catalog.variants.retrieveVariantsBySku(skus)).map((v) => [v.sku, v] as const),
   );
-  const products = new Map<string, string>();
+  // Lines without a title take their product's: one read for all of them, not a whole product per line.
+  const untitled = new Set<string>();
+  for (const l of lines) {
+    const productId = variants.get(l.sku)?.product_id;
+    if (!l.title && productId) untitled.add(productId);
+  }
+  const titles = untitled.size > 0 ? await deps.catalog.products.productTitles([...untitled]) : new Map();
   const locationOk = new Map<string, boolean>();
   for (const id of new Set(lines.map((l) => l.delivery.location_id))) {
     locationOk.set(
@@ -131,14 +137,8 @@ export async function prepareLines(
     if (total < 0) errors.push({ field: `${at}.discount`, message: 'is more than the line is worth' });
     const reservationIds = line.reservation_ids ?? [];
     if (reservationIds.length > 0) errors.push(...(await checkReservations(deps, channelId, line, at)));
-    let title = line.title;
-    if (!title && variant) {
-      if (!products.has(variant.product_id)) {
-        const product = await deps.catalog.products.retrieveProduct(variant.product_id).catch(() => null);
-        products.set(variant.product_id, product ? firstText(product.title) : variant.sku);
-      }
-      title = products.get(variant.product_id)!;
-    }
+    const productTitle = variant ? titles.get(variant.product_id) : undefined;
+    const title = line.title || (productTitle ? firstText(productTitle) : variant?.sku);
     prepared.push({
       sku: line.sku,
       variant_id: variant?.id ?? '',

@@ -78,6 +78,31 @@ describeEachDialect('orders', (t) => {
     expect(Number((await levelOf(t(), sku, store.id)).reserved)).toBe(50);
   });
 
+  it("lines without a title take their product's, read once for all lines; a title given is kept", async () => {
+    const { channel, store, skus } = await aShop(t(), 5, 3);
+    const { catalog } = t().omnis.services;
+    const variants = await catalog.variants.retrieveVariantsBySku(skus);
+    const productOf = (sku: string) => variants.find((v) => v.sku === sku)!.product_id;
+    await catalog.products.updateProduct(productOf(skus[1]!), { title: { en: 'Wool scarf' } }, testActor);
+    const { order } = await placeOrder(t(), {
+      channel_id: channel.id,
+      email: 'titles@example.com',
+      lines: [
+        line(skus[0]!, store.id),
+        line(skus[1]!, store.id),
+        { ...line(skus[2]!, store.id), title: 'Gift-wrapped shirt' },
+        line(skus[0]!, store.id),
+      ],
+    });
+    const detail = await t().omnis.services.commerce.orders.retrieveOrder(order.id);
+    expect(detail.lines.map((l) => [l.sku, l.title])).toEqual([
+      [skus[0], 'Linen shirt'],
+      [skus[1], 'Wool scarf'],
+      [skus[2], 'Gift-wrapped shirt'],
+      [skus[0], 'Linen shirt'],
+    ]);
+  });
+
   it('a marketplace order imported twice is one order', async () => {
     const { channel, store, sku } = await aShop(t(), 5);
     const payload = {

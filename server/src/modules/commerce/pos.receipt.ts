@@ -6,7 +6,7 @@
 import type { ChannelsService } from '../channels';
 import type { CustomersService } from '../customers';
 import type { LocationsService } from '../inventory';
-import type { OrdersService } from './order.service';
+import type { OrderDetail, OrdersService } from './order.service';
 import type { PaymentsService } from './payment.service';
 
 const labels = {
@@ -96,14 +96,36 @@ export interface ReceiptDeps {
   locations: Pick<LocationsService, 'retrieveLocation'>;
 }
 
-/** @example const receipt = await receiptOf(deps, 'ord_…') // receipt.labels.total === 'Total', receipt.totals.total.text === '25,00 €' */
-export async function receiptOf(deps: ReceiptDeps, orderId: string) {
+/** The language of an order's receipt and messages: the customer's, else the channel's default, else English. */
+export function orderLocale(
+  customer: { locale: string | null } | null,
+  channel: { config: Record<string, unknown> } | null,
+): ReceiptLocale {
+  return receiptLocale(customer?.locale, channel?.config.default_locale as string | undefined);
+}
+
+/**
+ * `locale` pins the language (a receipt link shows the page in the language its SMS was written in).
+ * @example const receipt = await receiptOf(deps, 'ord_…') // receipt.labels.total === 'Total', receipt.totals.total.text === '25,00 €'
+ */
+export async function receiptOf(deps: ReceiptDeps, orderId: string, opts: { locale?: ReceiptLocale } = {}) {
   const order = await deps.orders.retrieveOrder(orderId);
   const customer = order.customer_id
     ? await deps.customers.retrieveCustomer(order.customer_id).catch(() => null)
     : null;
   const channel = await deps.channels.retrieveChannel(order.channel_id);
-  const locale = receiptLocale(customer?.locale, channel.config.default_locale as string | undefined);
+  return receiptFor(deps, order, opts.locale ?? orderLocale(customer, channel));
+}
+
+/**
+ * The receipt of an order already read, in `locale`: a notification reads the order once to decide whether a
+ * message goes at all, and builds the receipt from that same read only when it does.
+ */
+export async function receiptFor(
+  deps: Pick<ReceiptDeps, 'payments' | 'locations'>,
+  order: OrderDetail,
+  locale: ReceiptLocale,
+) {
   const money = (amount: number) => ({
     amount,
     currency: order.currency,
@@ -154,4 +176,4 @@ export async function receiptOf(deps: ReceiptDeps, orderId: string) {
   };
 }
 
-export type Receipt = Awaited<ReturnType<typeof receiptOf>>;
+export type Receipt = Awaited<ReturnType<typeof receiptFor>>;

@@ -110,17 +110,18 @@ export function createPricing(deps: PricingDeps) {
   /** A product's categories and all their ancestors, for category tax rates that cover subcategories. */
   async function categoryScopes(productIds: string[]): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>();
-    const products = await deps.catalog.products.retrieveProducts([...new Set(productIds)]);
+    const unique = [...new Set(productIds)];
+    const categoryIds = await deps.catalog.products.productCategoryIds(unique);
     const ancestors = new Map<string, string[]>();
-    for (const p of products) {
+    for (const id of unique) {
       const set = new Set<string>();
-      for (const c of p.category_ids) {
+      for (const c of categoryIds.get(id) ?? []) {
         if (!ancestors.has(c))
           ancestors.set(c, (await deps.catalog.categories.retrieveCategory(c)).ancestor_ids);
         set.add(c);
         for (const a of ancestors.get(c)!) set.add(a);
       }
-      out.set(p.id, set);
+      out.set(id, set);
     }
     return out;
   }

@@ -23,7 +23,7 @@ export interface TwilioChannelDeps {
   recordDelivery: (
     channelId: string,
     providerMessageId: string,
-    status: 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered',
+    status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered',
     error: string | null,
   ) => Promise<boolean>;
 }
@@ -41,12 +41,12 @@ export function createTwilioChannel(deps: TwilioChannelDeps) {
     acceptInbound: deps.acceptInbound,
     recordDelivery: deps.recordDelivery,
     secretsOf: (id: string) => channels.channelSecrets(id),
-    /** An SMS or WhatsApp channel by id; another kind or unknown → 404. */
-    async twilioChannel(id: string): Promise<Channel> {
-      const channel = await channels.retrieveChannel(id); // unknown → 404 naming the channel
-      if ((channel.kind !== 'sms' && channel.kind !== 'whatsapp') || !channel.active)
-        throw notFound('Twilio channel', id);
-      return channel;
+    /** An SMS or WhatsApp channel by id with its credentials (one read); another kind or unknown → 404. */
+    async twilioChannel(id: string): Promise<{ channel: Channel; secrets: Record<string, string> }> {
+      const found = await channels.retrieveChannelWithSecrets(id); // unknown → 404 naming the channel
+      const { kind, active } = found.channel;
+      if ((kind !== 'sms' && kind !== 'whatsapp') || !active) throw notFound('Twilio channel', id);
+      return found;
     },
     /**
      * The URLs Twilio may have signed: the public URL when one is configured (behind a proxy the Host seen here

@@ -1,7 +1,8 @@
 /**
  * @module Twilio webhooks: `POST /hooks/twilio/:channel` (an inbound SMS or WhatsApp message) and
- * `POST /hooks/twilio/:channel/status` (delivery status callbacks). Both are form-encoded and signed; a bad or
- * missing X-Twilio-Signature is a 403 and nothing is stored.
+ * `POST /hooks/twilio/:channel/status` (delivery status callbacks, for agents' replies and for customer
+ * notifications alike). Both are form-encoded and signed; a bad or missing X-Twilio-Signature is a 403 and nothing
+ * is stored. A report for a message Omnis does not know is still a 204: any other answer makes Twilio retry it.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
@@ -14,7 +15,7 @@ import { verifyTwilioSignature } from './twilio.signature';
 import type { TwilioChannel } from './index';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
-const deliveryStatuses = ['sent', 'delivered', 'read', 'failed', 'undelivered'] as const;
+const deliveryStatuses = ['queued', 'sent', 'delivered', 'read', 'failed', 'undelivered'] as const;
 
 export function twilioHooksRoutes(twilio: TwilioChannel): FastifyPluginAsyncTypebox {
   /** The channel, its signature checked over the URL Twilio called and the form parameters. */
@@ -22,9 +23,9 @@ export function twilioHooksRoutes(twilio: TwilioChannel): FastifyPluginAsyncType
     request: FastifyRequest,
     channelId: string,
   ): Promise<{ channel: Channel; params: Record<string, string> }> {
-    const channel = await twilio.twilioChannel(channelId);
+    const { channel, secrets } = await twilio.twilioChannel(channelId);
     const params = parseForm(typeof request.body === 'string' ? request.body : '');
-    const token = (await twilio.secretsOf(channel.id)).auth_token;
+    const token = secrets.auth_token;
     const signature = request.headers['x-twilio-signature'];
     if (
       !token ||
@@ -87,7 +88,8 @@ export function twilioHooksRoutes(twilio: TwilioChannel): FastifyPluginAsyncType
         config: { access: 'public' },
         schema: {
           tags: ['hooks'],
-          summary: 'Twilio delivery status callback (signed): moves a reply’s delivery status',
+          summary:
+            'Twilio delivery status callback (signed): moves a reply’s or a customer notification’s delivery status; an unknown MessageSid → 204, nothing changed',
           params,
         },
       },
