@@ -220,8 +220,13 @@ export async function saveState(
  * two consumers agree whichever runs first.
  * @example if (!(await botHolds(trx, conversationId))) routeLater(trx, conversationId)
  */
-export async function botHolds(db: DbOrTrx, conversationId: string): Promise<boolean> {
-  const { settings } = await readSettings(db);
+export async function botHolds(
+  db: DbOrTrx,
+  conversationId: string,
+  /** The settings when the caller has read them already (once for a batch of conversations). */
+  known?: BotSettings,
+): Promise<boolean> {
+  const settings = known ?? (await readSettings(db)).settings;
   if (!settings.enabled) return false;
   const state = await retrieveState(db, conversationId);
   return state.handed_off_at === null && state.released_at === null;

@@ -7,8 +7,8 @@
  *
  * Under load deliveries share transactions (group commit, platform/db/group-commit.ts): the raw rows of the
  * webhooks that arrive together are stored by one INSERT and one commit before any of them is acknowledged, and
- * on SQLite — one writer, where a commit costs more than a message's queries — their processing shares one
- * transaction too. PostgreSQL processes each delivery in its own transaction, concurrently over the pool.
+ * their processing shares transactions too: one lane on SQLite (one writer, where a commit costs more than a
+ * message's queries), a few lanes side by side on PostgreSQL, a sender always in the same one.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
@@ -17,8 +17,8 @@ import { encodeJson } from '../../platform/db/codecs';
 import type { Dialect } from '../../platform/db/columns';
 import type { Db } from '../../platform/db/database';
 import { createGroupCommit } from '../../platform/db/group-commit';
-import type { Insertable } from 'kysely';
-import { inTransactionWithRetry, type Trx } from '../../platform/db/transaction';
+import type { Insertable, Selectable } from 'kysely';
+import type { Trx } from '../../platform/db/transaction';
 import { newId } from '../../platform/ids';
 import { systemActor } from '../../platform/auth/principal';
 import type { EventBus } from '../../platform/events/outbox';
@@ -40,7 +40,7 @@ import {
   touchContact,
   updateConversationRow,
 } from './conversation.repository';
-import type { InboundMessageRow } from './conversation.table';
+import type { ConversationRow, InboundMessageRow } from './conversation.table';
 import {
   conversationOfProviderIds,
   findByProviderId,
@@ -53,16 +53,29 @@ const CLAIM_MS = 60_000;
 /** Raw deliveries stored by one INSERT at most. */
 const RAW_GROUP_MAX = 64;
 /**
- * Deliveries processed in one SQLite transaction at most: the transaction holds the only connection, so every
- * other query waits for it; 16 spreads a commit over many messages without holding others up for long.
+ * Deliveries processed in one transaction at most. On SQLite the transaction holds the only connection, so every
+ * other query waits for it; on PostgreSQL it holds its conversations' row locks (an agent's reply to one of them
+ * waits). 16 spreads a commit over many messages without holding others up for long.
  */
 const PROCESS_GROUP_MAX = 16;
+/**
+ * PostgreSQL: processing transactions running at once (of the pool's 10 connections by default; the raw writer,
+ * the dispatcher's consumers and routing need the others).
+ */
+const PG_LANES = 4;
+
+/** The lane of a sender: the same address always maps to the same lane (FNV-1a over its UTF-16 code units). */
+function laneIndex(sender: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < sender.length; i++) hash = Math.imul(hash ^ sender.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
+}
 /** Backoff after the nth failure: 5 s doubling, at most an hour; retried forever. */
 const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 
 export interface InboundDeps {
   db: Db;
-  /** 'sqlite' processes concurrent deliveries in shared transactions; otherwise each has its own. */
+  /** 'sqlite' processes concurrent deliveries in one lane of shared transactions; PostgreSQL in several. */
   dialect?: Dialect | undefined;
   events: EventBus;
   channels: ChannelsService;
@@ -88,6 +101,8 @@ export interface AcceptResult {
   message_id: string | null;
   conversation_id: string | null;
 }
+
+type ConversationRowOf = Selectable<ConversationRow>;
 
 export const newReplyToken = () => randomBytes(8).toString('hex');
 
@@ -139,38 +154,42 @@ export function createInbound(deps: InboundDeps) {
   }
 
   /** A merged conversation's messages go to the one it was merged into (following a chain of merges). */
-  async function survivorOf(trx: Trx, row: { id: string; merged_into_id: string | null }): Promise<string> {
+  async function survivorOf(trx: Trx, row: ConversationRowOf): Promise<ConversationRowOf> {
     let current = row;
     for (let hops = 0; current.merged_into_id && hops < 20; hops++) {
       const next = await findConversationRow(trx, current.merged_into_id);
       if (!next) break;
       current = next;
     }
-    return current.id;
+    return current;
   }
 
-  /** Which conversation a message lands in: a thread it names, else the customer's continuous conversation. */
+  /**
+   * Which conversation a message lands in: a thread it names, else the customer's continuous conversation. The
+   * row comes back as read (or as just inserted) in this transaction, so the append does not read it again.
+   */
   async function conversationFor(
     trx: Trx,
     customerId: string,
     channel: Channel,
     parsed: NormalizedInbound,
     now: number,
-  ): Promise<{ id: string; created: boolean }> {
+  ): Promise<{ row: ConversationRowOf; created: boolean }> {
     const token = parsed.thread?.replyToken;
     if (token) {
       const byToken = await findByReplyToken(trx, token);
-      if (byToken) return { id: await survivorOf(trx, byToken), created: false };
+      if (byToken) return { row: await survivorOf(trx, byToken), created: false };
     }
     const referenced = await conversationOfProviderIds(trx, channel.id, parsed.thread?.references ?? []);
-    if (referenced) return { id: referenced, created: false };
+    const referencedRow = referenced ? await findConversationRow(trx, referenced) : undefined;
+    if (referencedRow) return { row: referencedRow, created: false };
     const threadKey = deps.threading === 'customer' ? 'customer' : channel.id;
     const existing = await findThread(trx, customerId, threadKey);
-    if (existing) return { id: await survivorOf(trx, existing), created: false };
+    if (existing) return { row: await survivorOf(trx, existing), created: false };
     const id = newId('cnv');
     // A concurrent first message of the same customer hits the unique (customer_id, thread_key) index; the
     // transaction is retried and finds this conversation.
-    await insertConversation(trx, {
+    const row: ConversationRowOf = {
       id,
       customer_id: customerId,
       thread_key: threadKey,
@@ -191,7 +210,10 @@ export function createInbound(deps: InboundDeps) {
       resolved_at: null,
       created_at: now,
       updated_at: now,
-    });
+      merged_into_id: null,
+      merged_at: null,
+    };
+    await insertConversation(trx, row);
     await events.append(trx, {
       type: 'conversation.created',
       aggregate: { type: 'conversation', id },
@@ -200,7 +222,7 @@ export function createInbound(deps: InboundDeps) {
       actor: systemActor,
       data: { id, customer_id: customerId, channel_id: channel.id },
     });
-    return { id, created: true };
+    return { row, created: true };
   }
 
   /**
@@ -250,8 +272,8 @@ export function createInbound(deps: InboundDeps) {
       if (seen) return done(seen.id, seen.conversation_id, seen.customer_id);
     }
     const customerId = await resolveSender(trx, channel, parsed, now);
-    const conversation = await conversationFor(trx, customerId, channel, parsed, now);
-    const current = (await findConversationRow(trx, conversation.id))!;
+    const { row: current, created } = await conversationFor(trx, customerId, channel, parsed, now);
+    const conversation = { id: current.id, created };
     const messageId = newId('msg');
     const attachments = parsed.attachments.map((a) => ({
       id: newId('att'),
@@ -365,24 +387,31 @@ export function createInbound(deps: InboundDeps) {
   }
 
   /**
-   * SQLite: the deliveries being processed at the same time share one transaction. When one of them fails, the
+   * Deliveries being processed at the same time share transactions (group commit). When one of them fails, its
    * group runs again one by one (group-commit.ts), so only its own delivery is recorded as failed.
+   *
+   * SQLite has one writer: one lane. PostgreSQL runs PG_LANES lanes side by side over the pool, each with its
+   * own transaction at a time, and a sender's deliveries always take the same lane (by her address or id): two
+   * transactions at once then hold different customers and conversations, so they do not wait on each other's
+   * row locks. Two addresses of one person (SMS and WhatsApp from one number share the lane; an email and a
+   * phone do not) can still meet in two lanes: row locks order them, and a deadlock or a lost race rolls the
+   * group back and runs it again (inTransactionWithRetry, then one by one).
    */
-  const processor =
-    deps.dialect === 'sqlite'
-      ? createGroupCommit<Parsed, Appended>({
-          db,
-          keyOf: () => 'inbound',
-          weightOf: () => 1,
-          maxWeight: PROCESS_GROUP_MAX,
-          attempts: 4,
-          async run(trx, items) {
-            const results: Appended[] = [];
-            for (const d of items) results.push(await claimAndAppend(trx, d));
-            return results;
-          },
-        })
-      : null;
+  const lanes = Array.from({ length: deps.dialect === 'sqlite' ? 1 : PG_LANES }, () =>
+    createGroupCommit<Parsed, Appended>({
+      db,
+      keyOf: () => 'inbound',
+      weightOf: () => 1,
+      maxWeight: PROCESS_GROUP_MAX,
+      attempts: 4,
+      async run(trx, items) {
+        const results: Appended[] = [];
+        for (const d of items) results.push(await claimAndAppend(trx, d));
+        return results;
+      },
+    }),
+  );
+  const laneOf = (d: Parsed) => lanes[laneIndex(d.parsed.identifier.value, lanes.length)]!;
 
   /** Raw deliveries arriving together: one INSERT, one commit; a provider id seen before is not stored again. */
   const rawWriter = createGroupCommit<Insertable<InboundMessageRow>, boolean>({
@@ -415,9 +444,7 @@ export function createInbound(deps: InboundDeps) {
       if (!adapter) throw new Error(`No adapter for channel kind ${channel.kind}`);
       // Parsed before any transaction: an adapter may fetch media over the network.
       const d = { id, channel, parsed: await adapter.parseInbound(payload, channel) };
-      const appended = processor
-        ? await processor.submit(d)
-        : await inTransactionWithRetry(db, (trx) => claimAndAppend(trx, d));
+      const appended = await laneOf(d).submit(d);
       return { status: appended ? 'processed' : 'pending', appended };
     } catch (err) {
       await fail(id, err);

@@ -23,7 +23,7 @@ import type { TeamRow } from './routing.table';
 import type { Conversation } from './conversation.repository';
 import { conversationFromRow } from './conversation.repository';
 import { answersCustomer } from './outbound';
-import { botHolds, readSettings } from './bot.repository';
+import { botHolds, readSettings, type BotSettings } from './bot.repository';
 import {
   channelKindOf,
   findRoutingRow,
@@ -325,7 +325,7 @@ export function createRouting(deps: RoutingDeps) {
    * assigned by hand, resolved, reopened): holds or releases the agent's load exactly once, and routes an open
    * conversation nobody has.
    */
-  async function sync(trx: Trx, conversationId: string, now: number): Promise<void> {
+  async function sync(trx: Trx, conversationId: string, now: number, bot: BotSettings): Promise<void> {
     const conv = await findConversationRow(trx, conversationId);
     if (!conv) return;
     const routing = await findRoutingRow(trx, conversationId);
@@ -333,7 +333,12 @@ export function createRouting(deps: RoutingDeps) {
     // Only open conversations occupy an agent; pending, snoozed and resolved ones free the place.
     const wanted = conv.status === 'open' ? conv.assignee_id : null;
     if (holder === wanted) {
-      if (!wanted && conv.status === 'open' && !(await botHolds(trx, conversationId)))
+      if (
+        !wanted &&
+        conv.status === 'open' &&
+        !(await botHolds(trx, conversationId, bot)) &&
+        !(await waitsWithoutRoom(trx, conv, routing))
+      )
         routeLater(trx, conversationId);
       return;
     }
@@ -354,8 +359,24 @@ export function createRouting(deps: RoutingDeps) {
         )
       )
         await claimLoad(trx, wanted, kind, true);
-    } else if (conv.status === 'open' && !(await botHolds(trx, conversationId)))
+    } else if (conv.status === 'open' && !(await botHolds(trx, conversationId, bot)))
       routeLater(trx, conversationId);
+  }
+
+  /**
+   * routeConversation's short-cut, asked here with the rows sync has already read: the customer wrote again
+   * while she waits in her team's queue and nobody in the team has room, so routing would assign nobody and
+   * write nothing. Skipping it saves the re-reads of the conversation and its routing row (every message of a
+   * waiting conversation comes through here). Only a skipped no-op rests on this read: when an agent gets room,
+   * the job routes the waiting conversations (routeWaiting), as it does after routeConversation's own short-cut.
+   */
+  async function waitsWithoutRoom(
+    trx: Trx,
+    conv: ConversationRow,
+    routing: Awaited<ReturnType<typeof findRoutingRow>>,
+  ): Promise<boolean> {
+    if (!conv.team_id || routing?.state !== 'queued' || routing.team_id !== conv.team_id) return false;
+    return !(await teamHasRoom(trx, conv.team_id, await channelKindOf(trx, conv.id)));
   }
 
   return {
@@ -616,7 +637,10 @@ export function createRouting(deps: RoutingDeps) {
               .set({ answer_due_at: null })
               .where('conversation_id', '=', e.aggregate.id)
               .execute();
-        for (const id of ids) await sync(trx as Trx, id, Date.now());
+        if (ids.size === 0) return;
+        // Read once per batch, not per conversation: whether the bot goes first is the same for all of them.
+        const { settings: bot } = await readSettings(trx);
+        for (const id of ids) await sync(trx as Trx, id, Date.now(), bot);
       },
     } satisfies EventConsumer,
   };

@@ -100,6 +100,71 @@ describeEachDialect('routing and SLA', (t) => {
     expect(await routing().routeConversation(waiting)).toMatchObject({ state: 'assigned', assignee_id: ana });
   });
 
+  it('the routing consumer leaves a customer waiting in a full team untouched, and places her once someone has room', async () => {
+    await resetTeams();
+    const sms = await aTwilioChannel(t(), 'sms');
+    const ana = await anAgent(t(), { sms: 1 });
+    await aTeam({ strategy: 'least_busy', members: [{ user_id: ana }] });
+    const from = `+34${++phone}`;
+    /** Bea texts in, and the dispatcher and the routing it starts run to the end. */
+    async function beaWrites(body: string) {
+      const res = await postTwilio(t(), `/hooks/twilio/${sms.id}`, {
+        MessageSid: aMessageSid(),
+        From: from,
+        To: '+14155550100',
+        Body: body,
+      });
+      expect(res.statusCode).toBe(200);
+      await t().omnis.dispatcher.drain();
+      await routing().settled();
+      await t().omnis.dispatcher.drain();
+    }
+    const other = await aConversation(t(), sms.id);
+    expect(await routing().routeConversation(other)).toMatchObject({ state: 'assigned', assignee_id: ana });
+
+    await beaWrites('Hola');
+    const bea = await db()
+      .selectFrom('conversations')
+      .select(['id', 'assignee_id', 'team_id'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(bea.assignee_id).toBeNull();
+    const queued = await db()
+      .selectFrom('conversation_routing')
+      .selectAll()
+      .where('conversation_id', '=', bea.id)
+      .executeTakeFirstOrThrow();
+    expect(queued).toMatchObject({ state: 'queued', team_id: bea.team_id });
+
+    // Ana is still full: Bea's next messages leave the queue row exactly as it was (nothing routed, nothing written).
+    await beaWrites('¿Hay alguien?');
+    await beaWrites('¿Hola?');
+    expect(
+      await db()
+        .selectFrom('conversation_routing')
+        .selectAll()
+        .where('conversation_id', '=', bea.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(queued);
+
+    // Ana gets room: Bea's next message places her conversation with Ana, once.
+    await t().omnis.services.conversations.teams.setCapacity(ana, { sms: 2 });
+    await beaWrites('Sigo aquí');
+    const placed = await db()
+      .selectFrom('conversations')
+      .select('assignee_id')
+      .where('id', '=', bea.id)
+      .executeTakeFirstOrThrow();
+    expect(placed.assignee_id).toBe(ana);
+    const assignedEvents = await db()
+      .selectFrom('outbox_events')
+      .select('id')
+      .where('type', '=', 'conversation.assigned')
+      .where('aggregate_id', '=', bea.id)
+      .execute();
+    expect(assignedEvents).toHaveLength(1);
+  });
+
   it('round robin, least busy and longest idle pick the expected agent', async () => {
     await resetTeams();
     const sms = await aTwilioChannel(t(), 'sms');
@@ -198,6 +263,73 @@ describeEachDialect('routing and SLA', (t) => {
       .where('channel_kind', '=', 'sms')
       .executeTakeFirstOrThrow();
     expect(Number(load.active)).toBe(0);
+  });
+
+  it('a customer’s messages start the response and resolution clocks once, paused while pending and running again', async () => {
+    await resetTeams();
+    const wa = await aTwilioChannel(t(), 'whatsapp');
+    const { sla } = t().omnis.services.conversations;
+    await sla.createSlaPolicy(
+      {
+        name: unique('WhatsApp '),
+        channel_kind: 'whatsapp',
+        first_response_seconds: 600,
+        resolution_seconds: 86_400,
+      },
+      testActor,
+    );
+    const from = `whatsapp:+34${++phone}`;
+    async function carmenWrites(body: string) {
+      const res = await postTwilio(t(), `/hooks/twilio/${wa.id}`, {
+        MessageSid: aMessageSid(),
+        From: from,
+        To: 'whatsapp:+14155550100',
+        Body: body,
+      });
+      expect(res.statusCode).toBe(200);
+      await t().omnis.dispatcher.drain();
+      await routing().settled();
+    }
+    await carmenWrites('Hola');
+    const { id } = await db()
+      .selectFrom('conversations')
+      .select('id')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const timers = async () => (await sla.retrieveConversationSla(id)).timers;
+    const started = await timers();
+    expect(started).toMatchObject([
+      { metric: 'first_response', status: 'running' },
+      { metric: 'resolution', status: 'running' },
+    ]);
+
+    // Writing again while they count starts nothing more.
+    await carmenWrites('¿Me oís?');
+    expect(await timers()).toEqual(started);
+
+    await t().omnis.services.conversations.updateStatus(id, { status: 'pending' }, testActor);
+    await t().omnis.dispatcher.drain();
+    expect(await timers()).toMatchObject([
+      { metric: 'first_response', status: 'paused', due_at: null },
+      { metric: 'resolution', status: 'paused', due_at: null },
+    ]);
+
+    // Her next message reopens the conversation: the same two clocks run again, none added.
+    await carmenWrites('Sigo esperando');
+    const resumed = await timers();
+    expect(resumed).toMatchObject([
+      { id: started[0]!.id, metric: 'first_response', status: 'running' },
+      { id: started[1]!.id, metric: 'resolution', status: 'running' },
+    ]);
+    for (const timer of resumed) expect(timer.due_at).not.toBeNull();
+
+    // Resolved: every clock stops (and none is left for the timer job of the tests that follow).
+    await t().omnis.services.conversations.updateStatus(id, { status: 'resolved' }, testActor);
+    await t().omnis.dispatcher.drain();
+    expect(await timers()).toMatchObject([
+      { metric: 'first_response', status: 'cancelled' },
+      { metric: 'resolution', status: 'met' },
+    ]);
   });
 
   it('an SLA first-response timer counts only business hours and breaches with an event', async () => {

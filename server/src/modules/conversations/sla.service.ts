@@ -16,6 +16,7 @@ import { systemActor, type Actor } from '../../platform/auth/principal';
 import type { EventConsumer } from '../../platform/events/dispatcher';
 import type { EventBus } from '../../platform/events/outbox';
 import { addBusinessMs, alwaysOpen, businessMsBetween, type BusinessCalendar } from './business-hours';
+import type { ConversationRow } from './conversation.table';
 import { conversationFromRow, findConversationRow, type Conversation } from './conversation.repository';
 import type { SlaPolicyRow, SlaTimerRow } from './routing.table';
 import { channelKindOf } from './routing.repository';
@@ -89,13 +90,11 @@ export function createSla(deps: { db: Db; events: EventBus }) {
   }
 
   /** The most specific policy matching the conversation (each named field must match; more fields win). */
-  async function policyFor(trx: DbOrTrx, conversationId: string) {
-    // Policies first: without any (SLA unused) each customer message costs this one small read, not three.
-    const policies = await trx.selectFrom('sla_policies').selectAll().orderBy('id').execute();
-    if (policies.length === 0) return null;
-    const conv = await findConversationRow(trx, conversationId);
-    if (!conv) return null;
-    const kind = await channelKindOf(trx, conversationId);
+  function policyFor(
+    policies: Array<Selectable<SlaPolicyRow>>,
+    conv: Pick<ConversationRow, 'priority' | 'team_id'>,
+    kind: string,
+  ): Selectable<SlaPolicyRow> | null {
     const score = (p: Selectable<SlaPolicyRow>) =>
       (p.priority && p.priority !== conv.priority) ||
       (p.channel_kind && p.channel_kind !== kind) ||
@@ -105,52 +104,73 @@ export function createSla(deps: { db: Db; events: EventBus }) {
         : Number(!!p.priority) + Number(!!p.channel_kind) + Number(!!p.team_id);
     const best = policies.map((p) => ({ p, s: score(p) })).filter((x) => x.s >= 0);
     best.sort((a, b) => b.s - a.s);
-    return best[0] ? { policy: best[0].p, conv } : null;
+    return best[0]?.p ?? null;
   }
 
-  /** Starts a timer for the metric unless one is already counting. */
-  async function start(trx: Trx, conversationId: string, metric: SlaMetric, at: number): Promise<void> {
-    const open = await trx
+  /**
+   * The customer wrote: paused timers run again, and the response and resolution timers start unless one is
+   * already counting. One read of the conversation's timers serves both; without any policy (SLA unused) that
+   * read is all a message costs, the policies being read once per batch by the consumer.
+   */
+  async function customerWrote(
+    trx: Trx,
+    conversationId: string,
+    at: number,
+    policies: Array<Selectable<SlaPolicyRow>>,
+  ): Promise<void> {
+    const counting = await trx
       .selectFrom('sla_timers')
-      .select('id')
+      .selectAll()
       .where('conversation_id', '=', conversationId)
-      .where('metric', '=', metric)
       .where((eb) =>
         eb.or([
           eb('status', 'in', active),
           eb.and([eb('status', '=', 'breached'), eb('stopped_at', 'is', null)]),
         ]),
       )
-      .executeTakeFirst();
-    if (open) return;
-    const found = await policyFor(trx, conversationId);
-    const target = found && found.policy[`${metric}_ms`];
-    if (!found || target == null) return;
-    const teamId = found.policy.team_id ?? found.conv.team_id;
-    const calendar = await calendarFor(trx, teamId);
-    const target_ms = Number(target);
-    await trx
-      .insertInto('sla_timers')
-      .values({
-        id: newId('slat'),
-        conversation_id: conversationId,
-        policy_id: found.policy.id,
-        team_id: teamId,
-        metric,
-        status: 'running',
-        started_at: at,
-        target_ms,
-        due_at: addBusinessMs(calendar, at, target_ms),
-        at_risk_at: addBusinessMs(
-          calendar,
-          at,
-          Math.floor((target_ms * Number(found.policy.at_risk_percent)) / 100),
-        ),
-        remaining_ms: null,
-        stopped_at: null,
-        breached_at: null,
-      })
       .execute();
+    for (const t of counting) if (t.status === 'paused') await resumeTimer(trx, t, at);
+    if (policies.length === 0) return;
+    const conv = await findConversationRow(trx, conversationId);
+    if (!conv) return;
+    const metrics: SlaMetric[] = [
+      conv.first_response_at === null ? 'first_response' : 'next_response',
+      'resolution',
+    ];
+    const missing = metrics.filter((m) => !counting.some((t) => t.metric === m));
+    if (missing.length === 0) return;
+    const policy = policyFor(policies, conv, await channelKindOf(trx, conversationId));
+    if (!policy) return;
+    const teamId = policy.team_id ?? conv.team_id;
+    let calendar: BusinessCalendar | undefined;
+    for (const metric of missing) {
+      const target = policy[`${metric}_ms`];
+      if (target == null) continue;
+      calendar ??= await calendarFor(trx, teamId);
+      const target_ms = Number(target);
+      await trx
+        .insertInto('sla_timers')
+        .values({
+          id: newId('slat'),
+          conversation_id: conversationId,
+          policy_id: policy.id,
+          team_id: teamId,
+          metric,
+          status: 'running',
+          started_at: at,
+          target_ms,
+          due_at: addBusinessMs(calendar, at, target_ms),
+          at_risk_at: addBusinessMs(
+            calendar,
+            at,
+            Math.floor((target_ms * Number(policy.at_risk_percent)) / 100),
+          ),
+          remaining_ms: null,
+          stopped_at: null,
+          breached_at: null,
+        })
+        .execute();
+    }
   }
 
   /** Stops counting timers of these metrics: met when still in time, a breach stays breached. */
@@ -197,20 +217,24 @@ export function createSla(deps: { db: Db; events: EventBus }) {
       .where('conversation_id', '=', conversationId)
       .where('status', '=', 'paused')
       .execute();
-    for (const t of paused) {
-      const calendar = await calendarFor(trx, t.team_id);
-      const left = t.remaining_ms === null ? null : Number(t.remaining_ms);
-      await trx
-        .updateTable('sla_timers')
-        .set({
-          status: 'running',
-          remaining_ms: null,
-          due_at: left === null ? null : addBusinessMs(calendar, at, left),
-          at_risk_at: null,
-        })
-        .where('id', '=', t.id)
-        .execute();
-    }
+    for (const t of paused) await resumeTimer(trx, t, at);
+  }
+
+  /** A paused timer runs again with the business time it had left. */
+  async function resumeTimer(trx: Trx, t: Selectable<SlaTimerRow>, at: number): Promise<void> {
+    const calendar = await calendarFor(trx, t.team_id);
+    const left = t.remaining_ms === null ? null : Number(t.remaining_ms);
+    await trx
+      .updateTable('sla_timers')
+      .set({
+        status: 'running',
+        remaining_ms: null,
+        due_at: left === null ? null : addBusinessMs(calendar, at, left),
+        at_risk_at: null,
+      })
+      .where('id', '=', t.id)
+      .where('status', '=', 'paused')
+      .execute();
   }
 
   async function fire(trx: Trx, timer: Selectable<SlaTimerRow>, to: 'at_risk' | 'breached', at: number) {
@@ -356,17 +380,16 @@ export function createSla(deps: { db: Db; events: EventBus }) {
       mode: 'durable',
       async handle(batch, trx) {
         const tx = trx as Trx;
+        // Read once per batch, not per message: timers start from the policies as they stand when the batch runs.
+        let policies: Array<Selectable<SlaPolicyRow>> | undefined;
         for (const e of batch) {
           if (e.aggregate.type !== 'conversation') continue;
           const id = e.aggregate.id;
           const at = Date.parse(e.occurred_at);
           const data = e.data as { to?: string };
           if (e.type === 'message.received') {
-            const conv = await findConversationRow(tx, id);
-            if (!conv) continue;
-            await resume(tx, id, at);
-            await start(tx, id, conv.first_response_at === null ? 'first_response' : 'next_response', at);
-            await start(tx, id, 'resolution', at);
+            policies ??= await tx.selectFrom('sla_policies').selectAll().orderBy('id').execute();
+            await customerWrote(tx, id, at, policies);
           } else if (e.type === 'message.queued' && answersCustomer(e.actor)) {
             await stop(tx, id, ['first_response', 'next_response'], at);
           } else if (e.type === 'conversation.status_changed') {

@@ -3,6 +3,7 @@
  * consumer gets every event at least once, in outbox order, resuming where it stopped — even after a failure,
  * a restart, or many writers at once.
  */
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDialect, type TestContext } from '../../../test/harness';
 import { createChannelsService } from '../../modules/channels';
@@ -327,6 +328,56 @@ describeEachDialect('outbox and dispatcher', (t) => {
       (e) => e.type === 'channel.created' && created.some((c) => c.id === e.aggregate.id),
     );
     expect(kiosks).toHaveLength(50);
+  });
+
+  it('on PostgreSQL a writer draws its outbox positions only once it holds the outbox lock', async () => {
+    if (t().dialect !== 'postgres') return; // SQLite has one writer: positions need no lock
+    const { events } = t().omnis.services;
+    /** The last position the sequence handed out (0 before the first). */
+    const lastPosition = async () =>
+      Number(
+        (
+          await sql<{
+            n: string;
+          }>`select case when is_called then last_value else 0 end as n from outbox_events_position_seq`.execute(
+            db(),
+          )
+        ).rows[0]!.n,
+      );
+    // Another transaction holds the outbox lock, as a writer about to commit does.
+    await db()
+      .connection()
+      .execute(async (holder) => {
+        await sql`begin`.execute(holder);
+        await sql`select pg_advisory_xact_lock(${7_366_290_112})`.execute(holder);
+        const before = await lastPosition();
+        const id = newId('cha');
+        const writing = inTransaction(db(), (trx) =>
+          events.append(trx, {
+            type: 'channel.updated',
+            aggregate: { type: 'channel', id },
+            actor: systemActor,
+            data: { id, fields: ['name'] },
+          }),
+        );
+        // Wait (without a clock) until the writer is queued behind the lock …
+        for (;;) {
+          const waiting = await sql<{ n: string }>`select count(*) as n from pg_locks
+            where locktype = 'advisory' and not granted`.execute(db());
+          if (Number(waiting.rows[0]!.n) > 0) break;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        // … and it has drawn no position yet: a reader can never see a later position commit before it.
+        expect(await lastPosition()).toBe(before);
+        await sql`commit`.execute(holder);
+        await writing;
+        const row = await db()
+          .selectFrom('outbox_events')
+          .select('position')
+          .where('aggregate_id', '=', id)
+          .executeTakeFirstOrThrow();
+        expect(Number(row.position)).toBeGreaterThan(before);
+      });
   });
 
   it('a consumer stuck on one batch does not hold back the others: the live push still goes out, in order', async () => {
