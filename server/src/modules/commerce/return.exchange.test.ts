@@ -113,7 +113,7 @@ describeEachDialect('exchange preview', (t) => {
     await expectLedgerAndMoney(t());
   });
 
-  it('a cheaper replacement leaves the rest to refund, and the exchange leaves exactly that on the return', async () => {
+  it('a cheaper replacement sent by post goes to the address given and leaves the rest to refund on the return', async () => {
     const { shop, id, lineId } = await aReturnAtTheStore([2000, 1500]);
     const cheaper = shop.products[1]!;
     // Sent from the warehouse by post: goods only, an exchange ships free.
@@ -124,7 +124,20 @@ describeEachDialect('exchange preview', (t) => {
         delivery: { mode: 'ship', location_id: shop.warehouse.id },
       },
     ];
-    const preview = await post(`/v1/returns/${id}/exchange/preview`, { lines });
+    // The original order carries no shipping address: a parcel needs one, asked before anything is priced.
+    const nowhere = await post(`/v1/returns/${id}/exchange/preview`, { lines });
+    expect(nowhere.statusCode, nowhere.body).toBe(422);
+    expect(nowhere.json().errors).toEqual([
+      { field: 'body.shipping_address', message: expect.stringContaining('shipping address') },
+    ]);
+    const shipping_address = {
+      name: 'Lucía Gómez',
+      line1: 'Carrer de Mallorca 401',
+      postal_code: '08013',
+      city: 'Barcelona',
+      country: 'ES',
+    };
+    const preview = await post(`/v1/returns/${id}/exchange/preview`, { lines, shipping_address });
     expect(preview.statusCode, preview.body).toBe(200);
     expect(preview.json()).toMatchObject({
       replacement_total: eur(1500),
@@ -132,9 +145,11 @@ describeEachDialect('exchange preview', (t) => {
       to_pay: eur(0),
       to_refund: eur(499),
     });
-    const done = await post(`/v1/returns/${id}/exchange`, { lines });
+    const done = await post(`/v1/returns/${id}/exchange`, { lines, shipping_address });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json().refund_total).toEqual(eur(499));
+    const replacement = await get(`/v1/orders/${done.json().exchange_order_id as string}`);
+    expect(replacement.json().shipping_address).toEqual(shipping_address);
     await expectLedgerAndMoney(t());
   });
 

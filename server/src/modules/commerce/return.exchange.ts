@@ -19,7 +19,7 @@ import { encodeBool } from '../../platform/db/codecs';
 import type { Db } from '../../platform/db/database';
 import { inTransaction } from '../../platform/db/transaction';
 import { newId } from '../../platform/ids';
-import type { Cart, CartLine } from './cart.repository';
+import type { Cart, CartAddress, CartLine } from './cart.repository';
 import type { OrdersService } from './order.service';
 import type { Money, orderedDeliveryModes } from './order.repository';
 import type { PaymentsService } from './payment.service';
@@ -41,6 +41,8 @@ export interface ExchangeInput {
     unit_price?: number | undefined;
     delivery: { mode: ExchangeDeliveryMode; location_id: string };
   }>;
+  /** Where shipped replacements go. Default: the original order's shipping address. */
+  shipping_address?: CartAddress | undefined;
   /** What the customer pays on top when the replacement costs more than the returned lines. */
   tenders?: TenderInput[] | undefined;
 }
@@ -96,6 +98,7 @@ export function createReturnExchanges(deps: {
     customerId: string,
     currency: string,
     lines: Array<ExchangeInput['lines'][number] & { line: { quantity: number } }>,
+    shippingAddress: CartAddress | null,
   ) {
     const variants = new Map(
       (await deps.catalog.variants.retrieveVariantsBySku(lines.map((l) => l.sku))).map((v) => [v.sku, v]),
@@ -129,7 +132,7 @@ export function createReturnExchanges(deps: {
       customer_id: customerId,
       anonymous_id: null,
       email: null,
-      shipping_address: null,
+      shipping_address: shippingAddress,
       shipping_method: 'standard',
       promotion_codes: [],
       merged_into: null,
@@ -164,12 +167,30 @@ export function createReturnExchanges(deps: {
   }
 
   /**
+   * Where a shipped replacement goes: the address the exchange names, else the one the original order shipped to.
+   * Neither (an order bought in a store) → 422 naming `body.shipping_address`, before anything is written.
+   */
+  async function shippingAddressFor(orderId: string, given: CartAddress | undefined): Promise<CartAddress> {
+    if (given) return given;
+    const address = (await orders.retrieveOrder(orderId)).shipping_address;
+    const complete = (a: Record<string, unknown> | null): a is Record<string, unknown> & CartAddress =>
+      !!a &&
+      ['line1', 'postal_code', 'city', 'country'].every((k) => typeof a[k] === 'string' && a[k] !== '');
+    if (!complete(address))
+      throw refused(
+        'A replacement sent by post needs a shipping address, and the original order has none.',
+        'body.shipping_address',
+      );
+    return address;
+  }
+
+  /**
    * Everything an exchange decides before it writes: the return may still be exchanged, the lines are its own and
    * not yet exchanged, the replacement priced (priceLines) and checked as an order (prepareOrder), and how the
    * returned value splits — what it covers, what the customer adds, what stays owed back. The preview answers
    * this; the exchange carries it out. Throws the same 409/422 either way.
    */
-  async function planExchange(id: string, input: Pick<ExchangeInput, 'lines'>) {
+  async function planExchange(id: string, input: Pick<ExchangeInput, 'lines' | 'shipping_address'>) {
     const ret = await core.retrieveReturn(id);
     if (!['requested', 'received', 'inspected'].includes(ret.status) || ret.exchange_order_id)
       throw new AppError('conflict', `This return can no longer be exchanged (${ret.status}).`, {
@@ -195,13 +216,17 @@ export function createReturnExchanges(deps: {
       (await core.channelAt(counter?.delivery.location_id)) ??
       ret.channel_id;
     const currency = ret.refund_total.currency;
-    const priced = await priceLines(channelId, customerId, currency, lines);
+    const shippingAddress = lines.some((l) => l.delivery.mode === 'ship')
+      ? await shippingAddressFor(ret.order_id, input.shipping_address)
+      : null;
+    const priced = await priceLines(channelId, customerId, currency, lines, shippingAddress);
     const orderInput = {
       channel_id: channelId,
       customer_id: customerId,
       // At the counter the replacement is a sale; sent by post it is an order taken by staff.
       source: counter ? ('pos' as const) : ('phone' as const),
       currency,
+      ...(shippingAddress ? { shipping_address: { ...shippingAddress } } : {}),
       lines: lines.map((l, i) => ({
         sku: l.sku,
         quantity: l.quantity ?? l.line.quantity,
@@ -226,7 +251,10 @@ export function createReturnExchanges(deps: {
      * as the exchange itself (a SKU without a price here → 422 naming `body.lines.N.sku`).
      * @example (await exchanges.previewExchange('ret_…', { lines: [{ return_line_id, sku: 'TEE-L', delivery }] })).to_pay
      */
-    async previewExchange(id: string, input: Pick<ExchangeInput, 'lines'>): Promise<ExchangePreview> {
+    async previewExchange(
+      id: string,
+      input: Pick<ExchangeInput, 'lines' | 'shipping_address'>,
+    ): Promise<ExchangePreview> {
       const plan = await planExchange(id, input);
       const money = (amount: number) => ({ amount, currency: plan.currency });
       return {

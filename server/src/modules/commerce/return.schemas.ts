@@ -1,6 +1,7 @@
 /** @module TypeBox schemas of the return and return-policy routes: inputs in minor units, read models with Money. */
 import { Type } from 'typebox';
 import { IsoTime, Nullable, NullableIsoTime, strictObject } from '../../platform/http/schemas';
+import { AddressSchema } from './cart.schemas';
 import { orderedDeliveryModes } from './order.repository';
 import { Id, MoneySchema, PaymentMethodSchema, PositiveAmount } from './payment.schemas';
 import {
@@ -71,10 +72,17 @@ const ExchangeLines = Type.Array(
 );
 
 /** The exchange without its tenders: what `/v1/returns/:id/exchange/preview` prices. */
-export const ExchangePreviewBody = strictObject({ lines: ExchangeLines });
+/** Where lines with delivery mode `ship` go; default: the original order's shipping address. */
+const ExchangeShippingAddress = Type.Optional(AddressSchema);
+
+export const ExchangePreviewBody = strictObject({
+  lines: ExchangeLines,
+  shipping_address: ExchangeShippingAddress,
+});
 
 export const ExchangeBody = strictObject({
   lines: ExchangeLines,
+  shipping_address: ExchangeShippingAddress,
   tenders: Type.Optional(
     Type.Array(
       strictObject({
