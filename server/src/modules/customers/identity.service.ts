@@ -334,8 +334,12 @@ export function createIdentityService(deps: {
           .execute()
       : [];
     const owners = new Map<string, { customer: Selectable<CustomerRow>; best: number; strong: boolean }>();
+    // Several of the given identifiers are usually on one profile: follow each profile's merges once.
+    const survivors = new Map<string, Selectable<CustomerRow> | undefined>();
     for (const row of known) {
-      const survivor = await survivorOf(trx, row.customer_id);
+      if (!survivors.has(row.customer_id))
+        survivors.set(row.customer_id, await survivorOf(trx, row.customer_id));
+      const survivor = survivors.get(row.customer_id);
       if (!survivor || survivor.status !== 'active') continue;
       const r = rule(row.type);
       const entry = owners.get(survivor.id) ?? { customer: survivor, best: -1, strong: false };
@@ -362,6 +366,10 @@ export function createIdentityService(deps: {
     }
 
     let survivorId: string;
+    /** The matched survivor's row, locked and kept current through the merges below. */
+    let survivorRow: Selectable<CustomerRow> | undefined;
+    /** Its identifiers after the merges, when they were read for them. */
+    let survivorIdentifiers: Array<Selectable<CustomerIdentifierRow>> | undefined;
     let created = false;
     if (candidates.length === 0) {
       survivorId = await createProfile(trx, input, seenAt);
@@ -382,13 +390,16 @@ export function createIdentityService(deps: {
       const survivor = byId.get(candidates[0]!.customer.id)!;
       if (survivor.status !== 'active') throw new ConcurrentChangeError(); // merged by a concurrent request meanwhile
       survivorId = survivor.id;
+      survivorRow = survivor;
+      // Identifiers are read after the lock, in one query per loser, and the survivor's list is then kept as the
+      // merges leave it: nobody else can change a locked profile's identifiers meanwhile.
+      let survivorIds: Array<Selectable<CustomerIdentifierRow>> | undefined;
       for (const candidate of candidates.slice(1)) {
         const loser = byId.get(candidate.customer.id);
         if (!loser || loser.status !== 'active') throw new ConcurrentChangeError();
-        const [survivorIds, loserIds] = [
-          await identifiersOf(trx, [survivor.id]),
-          await identifiersOf(trx, [loser.id]),
-        ];
+        const rows = await identifiersOf(trx, survivorIds ? [loser.id] : [survivor.id, loser.id]);
+        survivorIds ??= rows.filter((i) => i.customer_id === survivor.id);
+        const loserIds = rows.filter((i) => i.customer_id === loser.id);
         const plan = planMerge(survivor, loser, survivorIds, loserIds, rule);
         const why = plan.conflict;
         if (why) {
@@ -404,11 +415,15 @@ export function createIdentityService(deps: {
         }
         await merge(trx, survivor, loser, plan, `${input.reason}: shared identifiers`, input.actor);
         merged.push(loser.id);
+        survivorIds = [...survivorIds, ...loserIds.map((i) => ({ ...i, customer_id: survivor.id }))].sort(
+          (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        );
       }
+      survivorIdentifiers = survivorIds;
     }
 
     // Attach what is new, within the limits; the strongest given identifier never lands on someone else.
-    const current = created ? [] : await identifiersOf(trx, [survivorId]);
+    const current = created ? [] : (survivorIdentifiers ?? (await identifiersOf(trx, [survivorId])));
     const knownKeys = new Set(known.map((k) => `${k.type}\u0000${k.value}`));
     const strongest = [...given].sort((a, b) => b.rule.priority - a.rule.priority)[0];
     const toAttach: Normalized[] = [];
@@ -450,7 +465,7 @@ export function createIdentityService(deps: {
       toAttach.push(g);
     }
     await attach(trx, survivorId, toAttach, input, created ? 'created' : 'attached');
-    if (!created) await touch(trx, survivorId, input, seenAt, known, given);
+    if (survivorRow) await touch(trx, survivorRow, input, seenAt, known, given);
     return { customerId: survivorId, created, merged, conflicts };
   }
 
@@ -508,17 +523,14 @@ export function createIdentityService(deps: {
   /** Records that the person was seen: channels used, last seen (never backwards), empty fields filled. */
   async function touch(
     trx: Trx,
-    customerId: string,
+    /** The profile's row as locked by resolveOnce (merges keep it current): no need to read it again. */
+    row: Selectable<CustomerRow>,
     input: ResolveInput,
     seenAt: number,
     known: Array<Selectable<CustomerIdentifierRow>>,
     given: Normalized[],
   ): Promise<void> {
-    const row = (await trx
-      .selectFrom('customers')
-      .selectAll()
-      .where('id', '=', customerId)
-      .executeTakeFirst())!;
+    const customerId = row.id;
     const channels = decodeJson<string[]>(row.channels) ?? [];
     const fill: Partial<Record<FillableField, string>> = {};
     for (const [field, value] of Object.entries(input.profile ?? {}) as Array<[FillableField, string]>) {

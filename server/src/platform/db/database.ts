@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { maskUrl } from '../../config';
 import { UserFacingError } from '../errors';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer';
 import type { Dialect } from './columns';
 import type { Database } from './schema';
 
@@ -19,6 +20,8 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** Where the data lives, password masked: for logs and messages. */
   location: string;
+  /** SQLite files only: the worker that checkpoints the write-ahead log. */
+  checkpointer?: Checkpointer | undefined;
   close(): Promise<void>;
 }
 
@@ -77,11 +80,25 @@ function openSqlite(options: OpenDatabaseOptions): DatabaseHandle {
   raw.pragma('foreign_keys = ON');
   // A negative cache_size is in KiB, a positive one in pages: KiB says what it costs whatever the page size.
   raw.pragma(`cache_size = -${Math.max(0, Math.round(options.sqliteCacheKib ?? SQLITE_CACHE_KIB))}`);
-  if (file !== ':memory:')
-    // an in-memory database has no file to map
+  // An in-memory database has no file to map and no log to checkpoint.
+  let checkpointer: Checkpointer | undefined;
+  if (file !== ':memory:') {
     raw.pragma(`mmap_size = ${Math.max(0, Math.round(options.sqliteMmapBytes ?? SQLITE_MMAP_BYTES))}`);
+    // Checkpoints run in a worker thread, off the event loop; ours only restarts a busy log (see checkpointer.ts).
+    raw.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(filePath);
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
-  return { db, dialect: 'sqlite', location: filePath, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    location: filePath,
+    checkpointer,
+    async close() {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 const STATEMENT_CACHE_SIZE = 500;
