@@ -27,7 +27,7 @@ import {
   type Conversation,
 } from './conversation.repository';
 import { newReplyToken } from './inbound.service';
-import type { MovedLog } from './merge.repository';
+import { moveMessagesById, type MovedLog } from './merge.repository';
 
 export interface MergeDeps {
   db: Db;
@@ -351,21 +351,7 @@ export function createMerge(deps: MergeDeps) {
           created_at: now,
           updated_at: now,
         });
-        await trx
-          .updateTable('messages')
-          .set({ conversation_id: newIdValue })
-          .where('id', 'in', movedIds)
-          .execute();
-        await trx
-          .updateTable('message_attachments')
-          .set({ conversation_id: newIdValue })
-          .where('message_id', 'in', movedIds)
-          .execute();
-        await trx
-          .updateTable('conversation_mentions')
-          .set({ conversation_id: newIdValue })
-          .where('message_id', 'in', movedIds)
-          .execute();
+        await moveMessagesById(trx, movedIds, id, newIdValue);
         for (const m of moving)
           if (m.direction === 'in' && m.kind === 'message' && m.channel_id && m.address && m.channel_kind)
             await touchContact(trx, {

@@ -34,6 +34,8 @@ import {
   markMergeUndone,
   mergeFromRow,
   movedOf,
+  moveMessagesById,
+  chunksOf,
   type ConversationMerge,
   type MergeRow,
 } from './merge.repository';
@@ -55,11 +57,6 @@ export interface UndoResult {
 
 type Row = Selectable<ConversationRow>;
 type ThreadMsg = Msg & { address: string | null; channel_kind: string | null; customer_id: string | null };
-
-/** Ids per statement: well under SQLite's and PostgreSQL's bound-parameter limits for any merge. */
-const CHUNK = 500;
-const chunksOf = <T>(items: T[]) =>
-  Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
 
 const conflict = (message: string, details: Record<string, unknown> = {}) =>
   new AppError('conflict', message, { errors: [{ field: 'params.id', message }], ...details });
@@ -143,28 +140,6 @@ export function createUnmerge(deps: UnmergeDeps) {
       );
   }
 
-  /** Moves the logged messages, their attachments and their mentions from one conversation to another. */
-  async function moveMessages(trx: Trx, ids: string[], from: string, to: string) {
-    for (const chunk of chunksOf(ids)) {
-      await trx
-        .updateTable('messages')
-        .set({ conversation_id: to })
-        .where('id', 'in', chunk)
-        .where('conversation_id', '=', from)
-        .execute();
-      await trx
-        .updateTable('message_attachments')
-        .set({ conversation_id: to })
-        .where('message_id', 'in', chunk)
-        .execute();
-      await trx
-        .updateTable('conversation_mentions')
-        .set({ conversation_id: to })
-        .where('message_id', 'in', chunk)
-        .execute();
-    }
-  }
-
   /** A conversation's times, channel and waiting state recomputed from the messages it holds now. */
   function stateFrom(row: Row, messages: ThreadMsg[]) {
     const state = threadState(messages);
@@ -227,7 +202,7 @@ export function createUnmerge(deps: UnmergeDeps) {
     const b = source!.row;
 
     await checkMessagesIn(trx, log.message_ids, a.id);
-    await moveMessages(trx, log.message_ids, a.id, b.id);
+    await moveMessagesById(trx, log.message_ids, a.id, b.id);
     const aThread = await threadOf(trx, a.id);
     const bThread = await threadOf(trx, b.id);
 
@@ -341,7 +316,7 @@ export function createUnmerge(deps: UnmergeDeps) {
         `Conversation ${c.id} has ${since.length} message(s) since the split: merge it into ${a.id} instead.`,
         { messages_since: since.length },
       );
-    await moveMessages(trx, log.message_ids, c.id, a.id);
+    await moveMessagesById(trx, log.message_ids, c.id, a.id);
     await trx.deleteFrom('conversation_contacts').where('conversation_id', '=', c.id).execute();
     await updateConversationRow(trx, c.id, {
       status: 'merged',

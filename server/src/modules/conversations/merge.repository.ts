@@ -4,7 +4,7 @@
  */
 import type { Selectable } from 'kysely';
 import { decodeJson, toIso, toIsoRequired } from '../../platform/db/codecs';
-import type { DbOrTrx } from '../../platform/db/transaction';
+import type { DbOrTrx, Trx } from '../../platform/db/transaction';
 import type { ConversationMergeRow } from './conversation.table';
 
 /** A merge's source as it was before: what undoing the merge restores. */
@@ -93,4 +93,31 @@ export async function markMergeUndone(
     .where('undone_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** Ids per statement: well under SQLite's and PostgreSQL's bound-parameter limits for any merge. */
+const CHUNK = 500;
+export const chunksOf = <T>(items: T[]) =>
+  Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/** Moves these messages of `from`, with their attachments and mentions, to `to` (a split, an undo). */
+export async function moveMessagesById(trx: Trx, ids: string[], from: string, to: string): Promise<void> {
+  for (const chunk of chunksOf(ids)) {
+    await trx
+      .updateTable('messages')
+      .set({ conversation_id: to })
+      .where('id', 'in', chunk)
+      .where('conversation_id', '=', from)
+      .execute();
+    await trx
+      .updateTable('message_attachments')
+      .set({ conversation_id: to })
+      .where('message_id', 'in', chunk)
+      .execute();
+    await trx
+      .updateTable('conversation_mentions')
+      .set({ conversation_id: to })
+      .where('message_id', 'in', chunk)
+      .execute();
+  }
 }
