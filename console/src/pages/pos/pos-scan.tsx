@@ -27,6 +27,68 @@ export function candidatesOf(products: Product[]): Candidate[] {
   );
 }
 
+/**
+ * What a scanned or typed code finds: the variant whose barcode or SKU it is, else the variants of a search by name,
+ * brand or SKU prefix. Other failures are thrown.
+ */
+export async function findByCode(code: string): Promise<{ exact: Candidate } | { candidates: Candidate[] }> {
+  try {
+    const hit = await lookupCode(code);
+    return { exact: candidatesOf([{ ...hit.product, variants: [hit.variant] }])[0]! };
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 404) throw err;
+    const page = await request<Page<Product>>('/v1/products', { query: { q: code, limit: 8 } });
+    return { candidates: candidatesOf(page.data) };
+  }
+}
+
+/** Variants found by a search, each with a button to take it; a sentence when there are none. */
+export function CandidateList({
+  candidates,
+  empty,
+  pickLabel,
+  onPick,
+  testIds,
+}: {
+  candidates: Candidate[];
+  empty: string;
+  pickLabel: string;
+  onPick: (c: Candidate) => void;
+  /** The list's, the empty sentence's, and each button's prefix (`<pick>-<sku>`). */
+  testIds: { list: string; empty: string; pick: string };
+}) {
+  return (
+    <Paper withBorder p="xs" data-testid={testIds.list}>
+      {candidates.length === 0 ? (
+        <Text size="sm" c="dimmed" data-testid={testIds.empty}>
+          {empty}
+        </Text>
+      ) : (
+        <Stack gap={4}>
+          {candidates.map((c) => (
+            <Group key={c.sku} justify="space-between" wrap="nowrap">
+              <Text size="sm" truncate>
+                {c.label}{' '}
+                <Text span c="dimmed" ff="monospace" size="xs">
+                  {c.sku}
+                </Text>
+              </Text>
+              <Button
+                size="compact-xs"
+                variant="light"
+                onClick={() => onPick(c)}
+                data-testid={`${testIds.pick}-${c.sku}`}
+              >
+                {pickLabel}
+              </Button>
+            </Group>
+          ))}
+        </Stack>
+      )}
+    </Paper>
+  );
+}
+
 export function ScanField({ onAdd, busy }: { onAdd: (sku: string) => void; busy: boolean }) {
   const { t } = usePosT();
   const [value, setValue] = useState('');
@@ -46,13 +108,9 @@ export function ScanField({ onAdd, busy }: { onAdd: (sku: string) => void; busy:
     if (!code) return;
     setSearching(true);
     try {
-      const found = await lookupCode(code);
-      add(found.variant.sku);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 404) throw err;
-      // Not a code: a search by name, brand or SKU prefix.
-      const page = await request<Page<Product>>('/v1/products', { query: { q: code, limit: 8 } });
-      setCandidates(candidatesOf(page.data));
+      const found = await findByCode(code);
+      if ('exact' in found) add(found.exact.sku);
+      else setCandidates(found.candidates);
     } finally {
       setSearching(false);
     }
@@ -80,34 +138,13 @@ export function ScanField({ onAdd, busy }: { onAdd: (sku: string) => void; busy:
         data-testid="pos-scan"
       />
       {candidates && (
-        <Paper withBorder p="xs" data-testid="pos-search-results">
-          {candidates.length === 0 ? (
-            <Text size="sm" c="dimmed" data-testid="pos-search-empty">
-              {t('pos.scan.nothing', { query: value })}
-            </Text>
-          ) : (
-            <Stack gap={4}>
-              {candidates.slice(0, 12).map((c) => (
-                <Group key={c.sku} justify="space-between" wrap="nowrap">
-                  <Text size="sm" truncate>
-                    {c.label}{' '}
-                    <Text span c="dimmed" ff="monospace" size="xs">
-                      {c.sku}
-                    </Text>
-                  </Text>
-                  <Button
-                    size="compact-xs"
-                    variant="light"
-                    onClick={() => add(c.sku)}
-                    data-testid={`pos-add-${c.sku}`}
-                  >
-                    {t('pos.scan.add')}
-                  </Button>
-                </Group>
-              ))}
-            </Stack>
-          )}
-        </Paper>
+        <CandidateList
+          candidates={candidates.slice(0, 12)}
+          empty={t('pos.scan.nothing', { query: value })}
+          pickLabel={t('pos.scan.add')}
+          onPick={(c) => add(c.sku)}
+          testIds={{ list: 'pos-search-results', empty: 'pos-search-empty', pick: 'pos-add' }}
+        />
       )}
     </Stack>
   );

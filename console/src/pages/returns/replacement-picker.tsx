@@ -3,15 +3,13 @@
  * (most exchanges are "the same, one size up"), or any item found as the till finds it — a scanned SKU or barcode
  * through the code lookup, anything else as a catalog search. The server's refusal of the SKU shows under it.
  */
-import { Button, Group, Input, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Input, Stack, Text, TextInput } from '@mantine/core';
 import { IconBarcode } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { lookupCode, type Product } from '../../api/catalog';
-import { ApiError, request } from '../../api/client';
-import type { Page } from '../../api/types';
 import { errorMessage } from '../../lib/errors';
-import { candidatesOf, type Candidate } from '../pos/pos-scan';
+import { CandidateList, candidatesOf, findByCode, type Candidate } from '../pos/pos-scan';
 import { usePosT } from '../pos/pos-i18n';
 
 /** The returned item's product, to offer its other variants; none when the SKU is no longer in the catalog. */
@@ -59,16 +57,12 @@ export function ReplacementPicker({
     setSearching(true);
     setFailure(null);
     try {
-      const hit = await lookupCode(code);
-      choose(candidatesOf([{ ...hit.product, variants: [hit.variant] }])[0]!);
+      // A code, else a search by name, brand or SKU prefix, as the till's scan field does.
+      const hit = await findByCode(code);
+      if ('exact' in hit) choose(hit.exact);
+      else setFound(hit.candidates.filter((c) => c.sku !== returnedSku));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) {
-        // Not a code: a search by name, brand or SKU prefix, as the till's scan field does.
-        const page = await request<Page<Product>>('/v1/products', { query: { q: code, limit: 8 } }).catch(
-          (failed: unknown) => setFailure(errorMessage(failed)),
-        );
-        if (page) setFound(candidatesOf(page.data).filter((c) => c.sku !== returnedSku));
-      } else setFailure(errorMessage(err));
+      setFailure(errorMessage(err));
     } finally {
       setSearching(false);
     }
@@ -139,34 +133,13 @@ export function ReplacementPicker({
         </Group>
       )}
       {found && (
-        <Paper withBorder p="xs" data-testid={`${testId}-results`}>
-          {found.length === 0 ? (
-            <Text size="sm" c="dimmed" data-testid={`${testId}-nothing`}>
-              {t('pos.exchange.noMatch', { query })}
-            </Text>
-          ) : (
-            <Stack gap={4}>
-              {found.slice(0, 8).map((c) => (
-                <Group key={c.sku} justify="space-between" wrap="nowrap">
-                  <Text size="sm" truncate>
-                    {c.label}{' '}
-                    <Text span c="dimmed" ff="monospace" size="xs">
-                      {c.sku}
-                    </Text>
-                  </Text>
-                  <Button
-                    size="compact-xs"
-                    variant="light"
-                    onClick={() => choose(c)}
-                    data-testid={`${testId}-pick-${c.sku}`}
-                  >
-                    {t('pos.exchange.pick')}
-                  </Button>
-                </Group>
-              ))}
-            </Stack>
-          )}
-        </Paper>
+        <CandidateList
+          candidates={found.slice(0, 8)}
+          empty={t('pos.exchange.noMatch', { query })}
+          pickLabel={t('pos.exchange.pick')}
+          onPick={choose}
+          testIds={{ list: `${testId}-results`, empty: `${testId}-nothing`, pick: `${testId}-pick` }}
+        />
       )}
     </Stack>
   );
