@@ -10,6 +10,8 @@
  * writer waiting on the row finds it gone. The claim, the deletes and the `cart.expired` events share one
  * transaction; the reservations are released after it (each release is its own guarded change; one that the
  * reservation expiry job won is fine), so a crash in between leaves holds that expire by their own TTL.
+ *
+ * The same job also deletes SMS receipt links long expired (receipt.expiry.ts).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { systemActor } from '../../platform/auth/principal';
@@ -19,6 +21,7 @@ import type { EventBus } from '../../platform/events/outbox';
 import { startHousekeeping } from '../../platform/jobs/housekeeping';
 import type { ReservationsService } from '../inventory';
 import { releaseAll } from './order.stock';
+import { purgeExpiredReceiptLinks } from './receipt.expiry';
 
 /** Carts claimed per transaction: short transactions, so SQLite's single writer is never held long. */
 const BATCH = 200;
@@ -102,9 +105,13 @@ export function createCartExpiry(deps: {
 
   return {
     expireIdleCarts,
-    /** Starts the expiry job; returns its stop function. */
+    /** Starts the expiry job (which also deletes long-expired SMS receipt links); returns its stop function. */
     startJobs(log: FastifyBaseLogger, everyMs: number): () => void {
-      return startHousekeeping([async () => void (await expireIdleCarts())], everyMs, log);
+      return startHousekeeping(
+        [async () => void (await expireIdleCarts()), async () => void (await purgeExpiredReceiptLinks(db))],
+        everyMs,
+        log,
+      );
     },
   };
 }

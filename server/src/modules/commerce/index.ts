@@ -26,6 +26,7 @@ import { checkoutEventTypes } from './checkout.events';
 import type { NotificationTables } from './notification.table';
 import * as notifications0100 from './migrations/2026-11-23-0100-notifications';
 import * as notificationDelivery0420 from './migrations/2026-11-24-0420-notification-delivery';
+import * as receiptLinkExpiry0425 from './migrations/2026-11-24-0425-receipt-link-expiry';
 import { notificationEventTypes } from './notification.service';
 import { notificationPrivacyHandler } from './notification.privacy';
 
@@ -64,6 +65,7 @@ export const commerceMigrations: NamedMigrations = {
   '2026-11-23-0200-pickup-transfer': pickupTransfer0200,
   '2026-11-23-0300-cart-expiry': cartExpiry0300,
   '2026-11-24-0420-notification-delivery': notificationDelivery0420,
+  '2026-11-24-0425-receipt-link-expiry': receiptLinkExpiry0425,
 };
 
 export const commerceEventTypes: EventTypeDefinition[] = [

@@ -257,13 +257,16 @@ export function createPaymentsService(deps: PaymentsDeps) {
      * (unique per payment, e.g. `return:ret_…`) a second call — a retry after a crash, or a concurrent one —
      * returns the first refund and gives nothing more; a refund the provider refused frees its key for a retry.
      * A pending refund found by its key (a crash while the provider was asked) is returned as it is, never sent
-     * again: giving money twice is worse than a refund someone has to reconcile.
-     * @example await payments.refundPayment('pay_…', { amount: 500, reason: 'return ret_…', key: 'return:ret_…:pay_…' }, actor)
+     * again: giving money twice is worse than a refund someone has to reconcile. `at` is the channel where the
+     * refund is given when that is not the payment's (a return refunded at a store's counter): its
+     * `payment.refunded` event carries it, so the customer's timeline says where the money came back.
+     * @example await payments.refundPayment('pay_…', { amount: 500, reason: 'return ret_…', key: 'return:ret_…:pay_…' }, actor, 'cha_store_bcn')
      */
     async refundPayment(
       id: string,
       input: { amount?: number | undefined; reason: string; key?: string | undefined },
       actor: Actor,
+      at: string | null = null,
     ): Promise<Payment & { refund: Refund }> {
       const row = await load(id);
       const provider = providerOf(row.provider);
@@ -336,10 +339,13 @@ export function createPaymentsService(deps: PaymentsDeps) {
           status: 'succeeded',
           provider_reference: reference,
         }))!;
-        await announce(trx, held, actor, {
-          refund_id: refundId,
-          refund_amount: { amount, currency: row.currency },
-        });
+        await announce(
+          trx,
+          held,
+          actor,
+          { refund_id: refundId, refund_amount: { amount, currency: row.currency } },
+          at,
+        );
         return { ...paymentFromRow(held), refund: refundFromRow(refund) };
       };
       if (!provider.remote)

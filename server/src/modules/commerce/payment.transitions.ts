@@ -26,8 +26,18 @@ export function paymentTransitions(deps: {
   onOrderPaymentChanged: (trx: Trx, orderId: string) => Promise<void>;
 }) {
   const { events } = deps;
-  /** The event of a state change and the order's hook, in the change's transaction. */
-  async function announce(trx: Trx, row: Selectable<PaymentRow>, actor: Actor, data: object = {}) {
+  /**
+   * The event of a state change and the order's hook, in the change's transaction. `at` is the channel where the
+   * change happened when that is not the payment's own (a refund given at a store's returns desk); otherwise the
+   * payment's channel.
+   */
+  async function announce(
+    trx: Trx,
+    row: Selectable<PaymentRow>,
+    actor: Actor,
+    data: object = {},
+    at: string | null = null,
+  ) {
     const payment = paymentFromRow(row);
     const type = eventOf[payment.status];
     if (type)
@@ -35,7 +45,7 @@ export function paymentTransitions(deps: {
         type,
         aggregate: { type: 'payment', id: payment.id },
         customerId: payment.customer_id,
-        channelId: payment.channel_id,
+        channelId: at ?? payment.channel_id,
         actor,
         data: {
           id: payment.id,

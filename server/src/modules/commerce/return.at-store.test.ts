@@ -7,6 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../../test/harness';
+import { aLocation } from '../inventory/inventory.test-support';
 import { eur, levelOf, posFixtures } from './checkout.test-support';
 import { aShippedCardOrder, expectLedgerAndMoney } from './return.test-support';
 
@@ -76,6 +77,8 @@ describeEachDialect('returns at a store', (t) => {
     expect(replacement).toMatchObject({ channel_id: shop.channel, source: 'pos' });
     expect(replacement.totals.total).toEqual(eur(2499));
     expect(replacement.lines[0]!.unit_price).toEqual(eur(2499));
+    // The customer walks out with it: handed over by the exchange, as a POS sale hands over its lines.
+    expect(replacement.fulfilments.map((x) => x.status)).toEqual(['handed_over']);
 
     await post(`/v1/returns/${id}/inspect`, { lines: [{ return_line_id: lineId, outcome: 'restock' }] });
     const closed = await post(`/v1/returns/${id}/refund`, { method: 'original_payment' });
@@ -92,6 +95,73 @@ describeEachDialect('returns at a store', (t) => {
     ]);
     expect(events.every((e) => e.customer_id === customer)).toBe(true);
     await expectLedgerAndMoney(t());
+  });
+
+  /** An online card order returned in store at `location`, inspected and refunded to the card there. */
+  async function aCardReturnRefundedAt(shop: Awaited<ReturnType<typeof f.aStore>>, location: string) {
+    const customer = (await f.customer()).id;
+    const { order, card } = await aShippedCardOrder(
+      t(),
+      { channel: { id: shop.web }, sku: shop.products[0]!.sku },
+      shop.warehouse.id,
+      customer,
+    );
+    const ret = await post('/v1/returns', {
+      order_id: order.id,
+      method: 'in_store',
+      lines: [{ order_line_id: order.lines[0]!.id, quantity: 1, reason: 'wrong_size' }],
+    });
+    expect(ret.statusCode, ret.body).toBe(201);
+    const id = ret.json().id as string;
+    expect((await post(`/v1/returns/${id}/receive`, { location_id: location })).statusCode).toBe(200);
+    const lineId = ret.json().lines[0].id as string;
+    const inspected = await post(`/v1/returns/${id}/inspect`, {
+      lines: [{ return_line_id: lineId, outcome: 'restock' }],
+    });
+    expect(inspected.statusCode, inspected.body).toBe(200);
+    const refunded = await post(`/v1/returns/${id}/refund`, { method: 'original_payment' });
+    expect(refunded.json()).toMatchObject({ status: 'completed' });
+    const timeline = await t().omnis.app.inject({
+      method: 'GET',
+      url: `/v1/customers/${customer}/timeline?limit=200`,
+      headers: await t().as('agent'),
+    });
+    const entries = timeline.json().data as Array<{ type: string; channel_id: string | null }>;
+    return { card, payment: await f.eventsOf(card.id), timeline: entries };
+  }
+
+  it('a return refunded at the Barcelona store: the card refund is announced in the store channel', async () => {
+    const shop = await f.aStore([2000]);
+    const barcelona = await aLocation(t(), {
+      kind: 'store',
+      channel_id: shop.channel,
+      name: 'Barcelona Passeig de Gràcia',
+    });
+    const { card, payment, timeline } = await aCardReturnRefundedAt(shop, barcelona.id);
+    // Taken online, given back at the store's counter.
+    expect(payment.map((e) => [e.type, e.channel_id])).toEqual([
+      ['payment.captured', shop.web],
+      ['payment.refunded', shop.channel],
+    ]);
+    expect(timeline.filter((e) => e.type.startsWith('payment.'))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'payment.captured', channel_id: shop.web }),
+        expect.objectContaining({ type: 'payment.refunded', channel_id: shop.channel }),
+      ]),
+    );
+    // The payment itself still belongs to the web channel.
+    expect((await t().omnis.services.commerce.payments.retrievePayment(card.id)).channel_id).toBe(shop.web);
+    await expectLedgerAndMoney(t());
+  });
+
+  it('a return refunded at the warehouse: the card refund stays in the order channel', async () => {
+    const shop = await f.aStore([2000]);
+    const { payment, timeline } = await aCardReturnRefundedAt(shop, shop.warehouse.id);
+    expect(payment.map((e) => [e.type, e.channel_id])).toEqual([
+      ['payment.captured', shop.web],
+      ['payment.refunded', shop.web],
+    ]);
+    expect(timeline.find((e) => e.type === 'payment.refunded')?.channel_id).toBe(shop.web);
   });
 
   it('a parcel opened at the warehouse keeps the order channel', async () => {

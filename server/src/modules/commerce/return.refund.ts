@@ -178,6 +178,7 @@ export function createReturnRefunds(deps: {
             step.payment_id,
             { amount: step.amount, reason: `return ${id}`, key: returnRefundKey(id) },
             actor,
+            at, // the payment's event says where the money came back, as the return's do
           );
           refundIds.push(paid.refund.id);
           await db

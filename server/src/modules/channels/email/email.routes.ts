@@ -47,8 +47,8 @@ export function emailHooksRoutes(email: EmailChannel, maxBytes: number): Fastify
         },
       },
       async (request) => {
-        const channel = await email.emailChannel(request.params.channel);
-        const expected = (await email.secretsOf(channel.id)).hook_token;
+        const { channel, secrets } = await email.emailChannel(request.params.channel);
+        const expected = secrets.hook_token;
         const given = tokenOf(request.headers.authorization);
         if (!expected || !given || !same(given, expected)) {
           request.log.warn(

@@ -81,14 +81,12 @@ export function createEmailChannel(deps: EmailChannelDeps) {
     adapter,
     accept,
     channelFor,
-    /** An email channel by id for the hook; another kind or unknown → 404. */
-    async emailChannel(id: string): Promise<Channel> {
-      if (!(await channels.channelExists(id))) throw notFound('channel', id);
-      const channel = await channels.retrieveChannel(id);
-      if (channel.kind !== 'email' || !channel.active) throw notFound('email channel', id);
-      return channel;
+    /** An active email channel by id with its credentials (one read), for the hook; another kind or unknown → 404. */
+    async emailChannel(id: string): Promise<{ channel: Channel; secrets: Record<string, string> }> {
+      const found = await channels.retrieveChannelWithSecrets(id); // unknown → 404 naming the channel
+      if (found.channel.kind !== 'email' || !found.channel.active) throw notFound('email channel', id);
+      return found;
     },
-    secretsOf: (id: string) => channels.channelSecrets(id),
     /** Starts the SMTP listener; resolves with its port. */
     async startSmtp(port = config.smtpPort, host = config.smtpHost): Promise<number> {
       smtp ??= createSmtpListener({

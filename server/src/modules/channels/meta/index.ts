@@ -46,13 +46,11 @@ export function createMetaChannel(deps: MetaChannelDeps) {
     adapters: [createMessengerAdapter(graph), createWhatsAppCloudAdapter(graph)],
     acceptInbound: deps.acceptInbound,
     recordDelivery: deps.recordDelivery,
-    secretsOf: (id: string) => channels.channelSecrets(id),
-    /** An active Meta channel by id; another kind, inactive or unknown → 404. */
-    async metaChannel(id: string): Promise<Channel> {
-      if (!(await channels.channelExists(id))) throw notFound('channel', id);
-      const channel = await channels.retrieveChannel(id);
-      if (!isMetaChannel(channel) || !channel.active) throw notFound('Meta channel', id);
-      return channel;
+    /** An active Meta channel by id with its credentials (one read); another kind, inactive or unknown → 404. */
+    async metaChannel(id: string): Promise<{ channel: Channel; secrets: Record<string, string> }> {
+      const found = await channels.retrieveChannelWithSecrets(id); // unknown → 404 naming the channel
+      if (!isMetaChannel(found.channel) || !found.channel.active) throw notFound('Meta channel', id);
+      return found;
     },
   };
 }

@@ -42,9 +42,9 @@ export function metaHooksRoutes(meta: MetaChannel): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const channel = await meta.metaChannel(request.params.channel);
+        const { channel, secrets } = await meta.metaChannel(request.params.channel);
         const q = request.query;
-        const expected = (await meta.secretsOf(channel.id)).verify_token;
+        const expected = secrets.verify_token;
         if (q['hub.mode'] !== 'subscribe' || !expected || !sameSecret(expected, q['hub.verify_token'])) {
           request.log.warn(
             { channel_id: channel.id },
@@ -75,9 +75,9 @@ export function metaHooksRoutes(meta: MetaChannel): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const channel = await meta.metaChannel(request.params.channel);
+        const { channel, secrets } = await meta.metaChannel(request.params.channel);
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const secret = (await meta.secretsOf(channel.id)).app_secret;
+        const secret = secrets.app_secret;
         const header = request.headers['x-hub-signature-256'];
         const signature = typeof header === 'string' ? header : undefined;
         if (!signature)

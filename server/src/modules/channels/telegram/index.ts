@@ -29,13 +29,11 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
       limits: { maxBytes: config.attachmentMaxBytes, types: config.attachmentTypes },
     }),
     acceptInbound: deps.acceptInbound,
-    secretsOf: (id: string) => channels.channelSecrets(id),
-    /** An active Telegram channel by id; another kind, inactive or unknown → 404. */
-    async telegramChannel(id: string): Promise<Channel> {
-      if (!(await channels.channelExists(id))) throw notFound('channel', id);
-      const channel = await channels.retrieveChannel(id);
-      if (channel.kind !== 'telegram' || !channel.active) throw notFound('Telegram channel', id);
-      return channel;
+    /** An active Telegram channel by id with its credentials (one read); another kind, inactive or unknown → 404. */
+    async telegramChannel(id: string): Promise<{ channel: Channel; secrets: Record<string, string> }> {
+      const found = await channels.retrieveChannelWithSecrets(id); // unknown → 404 naming the channel
+      if (found.channel.kind !== 'telegram' || !found.channel.active) throw notFound('Telegram channel', id);
+      return found;
     },
   };
 }

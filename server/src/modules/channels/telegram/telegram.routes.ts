@@ -44,11 +44,11 @@ export function telegramHooksRoutes(telegram: TelegramChannel): FastifyPluginAsy
         },
       },
       async (request) => {
-        const channel = await telegram.telegramChannel(request.params.channel);
+        const { channel, secrets } = await telegram.telegramChannel(request.params.channel);
         const header = request.headers['x-telegram-bot-api-secret-token'];
         const given = typeof header === 'string' ? header : undefined;
         if (!given) throw new AppError('unauthenticated', 'X-Telegram-Bot-Api-Secret-Token is required.');
-        const expected = (await telegram.secretsOf(channel.id)).secret_token;
+        const expected = secrets.secret_token;
         if (!expected || !sameSecret(expected, given)) {
           request.log.warn({ channel_id: channel.id }, 'Telegram webhook refused: wrong secret token');
           throw new AppError('forbidden', 'X-Telegram-Bot-Api-Secret-Token does not match this channel’s.');
