@@ -5,6 +5,7 @@
  */
 import {
   Migrator,
+  type DatabaseIntrospector,
   type Kysely,
   type Migration,
   type MigrationProvider,
@@ -58,6 +59,34 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+/**
+ * The database as Kysely's migrator sees it on PostgreSQL: it finds its bookkeeping tables by introspecting every
+ * column of every schema (`pg_get_serial_sequence` per column), which fails with "column … does not exist" when
+ * another schema of the database is dropped at that moment — test files drop theirs all the time, and a staging
+ * schema may sit beside production. It only needs the names of the current schema's tables, so that is all this
+ * view's introspection reads; everything else is the database itself.
+ */
+function currentSchemaOnly(db: AnyDb, schema: string): AnyDb {
+  const getTables = async () =>
+    (
+      await sql<{ name: string }>`select table_name as name from information_schema.tables
+        where table_schema = ${schema}`.execute(db)
+    ).rows.map((r) => ({ name: r.name, schema, isView: false, columns: [] }));
+  const introspection: DatabaseIntrospector = {
+    getSchemas: () => db.introspection.getSchemas(),
+    getTables,
+    getMetadata: async () => ({ tables: await getTables() }),
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      // Kysely's methods read private fields: call them on the real instance, not on the proxy.
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 async function migratorFor(db: AnyDb): Promise<Migrator> {
   // PostgreSQL: Kysely looks for its bookkeeping tables in every schema unless told which one. Name the current
   // schema, so a database holding several Omnis schemas (tests, staging beside production) never mixes them up.
@@ -66,7 +95,7 @@ async function migratorFor(db: AnyDb): Promise<Migrator> {
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
       : undefined;
   return new Migrator({
-    db,
+    db: schema ? currentSchemaOnly(db, schema) : db,
     provider: new StaticProvider(),
     migrationTableName: 'omnis_migrations',
     migrationLockTableName: 'omnis_migrations_lock',
