@@ -242,6 +242,11 @@ describe('contact centre story', () => {
 
   it('the agent sees one conversation with the three channels and replies on WhatsApp, then by email', async () => {
     const page = await device('en-US');
+    // An agent's desk asks only for what her role may read: a refused request is an error in her browser's log.
+    const refused: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() === 403) refused.push(response.url());
+    });
     await page.goto(server.url);
     await page.getByTestId('signin-email').fill(AGENT);
     await page.getByTestId('signin-password').fill(staffPassword);
@@ -257,6 +262,10 @@ describe('contact centre story', () => {
     expect(kinds).toEqual(['webchat', 'email', 'whatsapp']);
     await page.getByTestId('customer-sidebar').getByText('Lucía').first().waitFor();
     await screenshot(page, 'contact-centre-inbox');
+    // Agents do not read analytics: no Reports tab that would only answer "no access".
+    await page.getByTestId('inbox-tab-desk').waitFor();
+    expect(await page.getByTestId('inbox-tab-reports').count()).toBe(0);
+    expect(refused).toEqual([]);
 
     // The reply goes where Lucía last wrote: WhatsApp, through Twilio's REST API.
     await page.getByTestId('composer-text').fill('¡Hola Lucía! Sale hoy y llega el jueves.');

@@ -7,8 +7,9 @@ import { useList } from './list';
 import { queryKeys } from './query-keys';
 import type { Locale, Role, RolesResponse, User } from './types';
 
-export function useUsers() {
-  return useList<User>(queryKeys.users.all, '/v1/users');
+/** The staff list. Screens that only name people pass `enabled: false` when the role may not read users. */
+export function useUsers(options: { enabled?: boolean } = {}) {
+  return useList<User>(queryKeys.users.all, '/v1/users', {}, options);
 }
 
 export function useRoles() {

@@ -353,7 +353,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
               <Text span size="sm" fw={600} mr={6}>
                 /{c.shortcut}
               </Text>
-              <Text span size="sm" c="dimmed">
+              <Text span size="sm" c="dimmed" truncate style={{ minWidth: 0 }}>
                 {c.title}
               </Text>
             </>

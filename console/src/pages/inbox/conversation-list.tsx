@@ -277,7 +277,14 @@ export function ConversationList(props: ListProps) {
       emptyTitle={t('inbox.list.emptyTitle')}
       emptyDescription={t('inbox.list.emptyDescription')}
     >
-      <ScrollArea.Autosize mah="calc(100vh - 260px)" offsetScrollbars>
+      {/* Vertical only, and the content no wider than the column: Autosize otherwise grows it to its widest
+          row (min-content), so long names never truncate and the row's right edge is cut off. */}
+      <ScrollArea.Autosize
+        mah="calc(100vh - 260px)"
+        offsetScrollbars="y"
+        scrollbars="y"
+        styles={{ content: { minWidth: 0 } }}
+      >
         <Stack gap="xs" data-testid="inbox-list">
           {props.items.map((c) => {
             const customer = names.get(c.customer_id);

@@ -38,6 +38,7 @@ import type { Customer } from '../../api/customer-types';
 import type { Channel } from '../../api/types';
 import { CommunicationIcon, IdentifierIcon } from '../../components/channel-icon';
 import { ErrorAlert } from '../../components/error-alert';
+import { currentLanguage } from '../../i18n';
 import { formatDateTime, formatMoney } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan } from '../../lib/permissions';
@@ -296,6 +297,15 @@ function History({
   );
 }
 
+/** The customer's language named in the console's language ("es" → "Spanish", "испанский"); else the tag itself. */
+function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames([currentLanguage()], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag; // not a well-formed language tag
+  }
+}
+
 interface Props {
   conversation: ConversationDetail;
   customer: Customer | undefined;
@@ -315,8 +325,8 @@ export function CustomerSidebar({ conversation, customer, customerError, channel
           {customerName(customer)}
         </Anchor>
         {customer.locale && (
-          <Text size="xs" c="dimmed">
-            {customer.locale}
+          <Text size="xs" c="dimmed" data-testid="sidebar-locale">
+            {languageName(customer.locale)}
             {customer.timezone ? ` · ${customer.timezone}` : ''}
           </Text>
         )}

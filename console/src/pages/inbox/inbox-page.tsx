@@ -52,7 +52,8 @@ export function InboxPage() {
   const list = useConversations({ view, ...(view === 'team' && teamId ? { team_id: teamId } : {}) });
   const conversation = useConversation(selectedId);
   const customer = useCustomer(conversation.data?.customer_id);
-  const users = useUsers();
+  // Agents may not read the staff list (403): ask only when the role can, so the console logs no error.
+  const users = useUsers({ enabled: can('users:read') });
   const status = useSetStatus(selectedId ?? '');
   const composer = useRef<ComposerHandle>(null);
   const [helpOpened, help] = useDisclosure(false);

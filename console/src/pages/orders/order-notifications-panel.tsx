@@ -54,6 +54,22 @@ function nlabel(set: 'kinds' | 'statuses' | 'channels' | 'reasons' | 'deliveries
   return i18n.exists(key) ? translate(key as OrdersKey) : value;
 }
 
+/**
+ * An email address may wrap after its "@" (a phone number never wraps): unbroken, a long address widened the
+ * table until the resend button was out of view.
+ */
+function Address({ value }: { value: string }) {
+  const at = value.indexOf('@');
+  if (at < 0) return <span style={{ whiteSpace: 'nowrap' }}>{value}</span>;
+  return (
+    <>
+      {value.slice(0, at + 1)}
+      <wbr />
+      {value.slice(at + 1)}
+    </>
+  );
+}
+
 /** Confirms a resend and picks its channel; a pickup notice warns that the old code stops working. */
 function ResendDialog({
   orderId,
@@ -165,7 +181,7 @@ export function OrderNotificationsPanel({ orderId }: { orderId: string }) {
                     <Text size="sm">{nlabel('channels', n.channel_kind)}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{n.address ?? '—'}</Text>
+                    <Text size="sm">{n.address ? <Address value={n.address} /> : '—'}</Text>
                   </Table.Td>
                   <Table.Td>
                     <Badge color={statusColor[n.status]} variant="light" data-testid="notification-status">
