@@ -3,8 +3,8 @@
  * warehouse): a stock controller receives a SKU at Madrid and Barcelona, finds it in the grid, is told exactly
  * which field is wrong when she writes off zero units, adjusts and counts a shelf, sees the locations on the
  * offline map and gives one a same-day service, checks availability near Madrid with distances and the sourcing
- * plan, reserves units and confirms them, transfers units between the stores and receives them, and reads it
- * all back in the ledger with its chart.
+ * plan, reserves units and confirms them, transfers units between the stores and receives them, gives the warehouse
+ * a transfer lane to Madrid, and reads it all back in the ledger with its chart.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -275,6 +275,44 @@ describe('inventory', () => {
     await expect.poll(() => status.textContent()).toBe('Received');
     const atBarcelona = await levelAt(barcelona);
     expect([atBarcelona.on_hand, atBarcelona.incoming]).toEqual([6, 0]);
+  });
+
+  it('gives the warehouse a next-day lane to Madrid, slows it down and removes it', async () => {
+    await page.getByTestId('inventory-tab-lanes').click();
+    await page.getByTestId('list-empty').waitFor();
+    await screenshot(page, 'inventory-lanes-empty');
+    await page.getByTestId('lane-new').click();
+    await pick('lane-from', /WH-GTF/);
+    await pick('lane-to', /WH-GTF/);
+    await page.getByTestId('lane-submit').click();
+    // The server refuses a lane from a location to itself and the form shows it on the field.
+    await page.getByTestId('lane-error').waitFor();
+    expect(await page.getByTestId('lane-form').innerText()).toContain('must differ from from_location_id');
+    await pick('lane-to', /MAD01/);
+    await page.getByTestId('lane-hours-input').fill('24');
+    await page.getByTestId('lane-form').getByText('Thu', { exact: true }).click();
+    await page.getByTestId('lane-submit').click();
+    await page.getByTestId('lane-form').waitFor({ state: 'detached' });
+    const hours = page.getByTestId('lane-hours').first();
+    await expect.poll(() => hours.textContent()).toContain('24 h');
+    await screenshot(page, 'inventory-lanes');
+
+    await page.getByTestId('lane-edit').first().click();
+    await page.getByTestId('lane-hours-input').fill('72');
+    await page.getByTestId('lane-submit').click();
+    await page.getByTestId('lane-form').waitFor({ state: 'detached' });
+    await expect.poll(() => hours.textContent()).toContain('72 h');
+    const { data } = await api<{
+      data: Array<{ to_location_id: string; lead_hours: number; departure_days: string[] }>;
+    }>('GET', '/v1/transfer-lanes');
+    expect(data).toEqual([
+      expect.objectContaining({ to_location_id: madrid.id, lead_hours: 72, departure_days: ['thu'] }),
+    ]);
+
+    await page.getByTestId('lane-delete').first().click();
+    await page.getByTestId('confirm-submit').click();
+    await page.getByTestId('list-empty').waitFor();
+    expect((await api<{ data: unknown[] }>('GET', '/v1/transfer-lanes')).data).toEqual([]);
   });
 
   it('shows the ledger of the SKU at Madrid with every movement and the on-hand chart', async () => {

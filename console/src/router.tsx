@@ -22,6 +22,7 @@ import { InventoryPage } from './pages/inventory/inventory-page';
 import { LedgerPage } from './pages/inventory/ledger-page';
 import { LocationsPage } from './pages/inventory/locations-page';
 import { ReservationsPage } from './pages/inventory/reservations-page';
+import { LanesPage } from './pages/inventory/lanes-page';
 import { TransfersPage } from './pages/inventory/transfers-page';
 import { NotFoundPage } from './pages/not-found/not-found-page';
 import { FulfilmentQueuePage } from './pages/orders/fulfilment-queue-page';
@@ -81,6 +82,7 @@ export const router = createBrowserRouter([
           { path: 'inventory/availability', element: <AvailabilityPage /> },
           { path: 'inventory/reservations', element: <ReservationsPage /> },
           { path: 'inventory/transfers', element: <TransfersPage /> },
+          { path: 'inventory/lanes', element: <LanesPage /> },
           { path: 'inventory/ledger', element: <LedgerPage /> },
           { path: 'orders', element: <OrdersPage /> },
           // Static segments outrank `:id`; the returns desk joins here as `orders/returns`.

@@ -99,6 +99,7 @@ import {
   createReservationsService,
   createSourcingService,
   createStockService,
+  createTransferLanesService,
   createTransfersService,
   inventoryEventTypes,
   inventoryNoCustomerData,
@@ -107,6 +108,7 @@ import {
   stockRoutes,
   exportStockCsv,
   importStockCsv,
+  transferLanesRoutes,
   transfersRoutes,
 } from './modules/inventory';
 import {
@@ -323,6 +325,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     batchMax: config.reservationBatchMax,
   });
   const transfers = createTransfersService({ db, events });
+  const transferLanes = createTransferLanesService({ db, events });
   const catalog = createCatalogService({ db, dialect, events, channelExists: channels.channelExists });
   const pricingDeps = {
     db,
@@ -608,6 +611,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(stockRoutes({ stock, allocations }));
   await app.register(reservationsRoutes(reservations));
   await app.register(transfersRoutes(transfers));
+  await app.register(transferLanesRoutes(transferLanes));
   await app.register(availabilityRoutes({ availability, sourcing }));
   await app.register(catalogRoutes(catalog));
   await app.register(pricesRoutes(prices));
@@ -701,6 +705,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       sourcing,
       reservations,
       transfers,
+      transferLanes,
       catalog,
       webhooks,
       events,

@@ -129,6 +129,18 @@ export interface Transfer {
   updated_at: string;
 }
 
+/** The lead time from one location to another; a pair without a lane uses the global lead time. */
+export interface TransferLane {
+  id: string;
+  from_location_id: string;
+  to_location_id: string;
+  lead_hours: number;
+  /** Weekdays transfers leave on (source's time zone); null: any day. */
+  departure_days: Weekday[] | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DeliveryPromise {
   mode: DeliveryMode;
   ready_at: string;
@@ -152,7 +164,8 @@ export interface LocationAvailability {
   promise: DeliveryPromise | null;
   /** mode=pickup: the store has it now, or another location sends it by transfer (the promise counts it). */
   pickup: 'available_now' | 'available_after_transfer' | null;
-  transfer_from: { location_id: string; name: string } | null;
+  /** Where the units would come from, and when a transfer sent now arrives. */
+  transfer_from: { location_id: string; name: string; eta: string } | null;
 }
 
 export interface Availability {

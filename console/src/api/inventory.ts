@@ -1,5 +1,6 @@
 /**
- * @module The inventory API (/v1/locations, /v1/stock…, /v1/reservations, /v1/transfers, /v1/availability,
+ * @module The inventory API (/v1/locations, /v1/stock…, /v1/reservations, /v1/transfers, /v1/transfer-lanes,
+ * /v1/availability,
  * /v1/sourcing/plan) as typed TanStack Query hooks. Shapes mirror the server's TypeBox response schemas
  * (server/src/modules/inventory/*.routes.ts); every write invalidates the whole `inventory` key so the grid,
  * the ledger and the reservations never disagree on screen.
@@ -30,7 +31,9 @@ import type {
   SourcingPlan,
   StockLevel,
   Transfer,
+  TransferLane,
   TransferStatus,
+  Weekday,
 } from './inventory-types';
 
 export * from './inventory-types';
@@ -43,6 +46,7 @@ export const inventoryKeys = {
   movements: [...inventoryKey, 'movements'] as const,
   reservations: [...inventoryKey, 'reservations'] as const,
   transfers: [...inventoryKey, 'transfers'] as const,
+  lanes: [...inventoryKey, 'lanes'] as const,
   allocation: (channelId: string) => [...inventoryKey, 'allocation', channelId] as const,
   availability: [...inventoryKey, 'availability'] as const,
 };
@@ -244,6 +248,40 @@ export function useReceiveTransfer() {
         method: 'POST',
         body: lines ? { lines } : {},
       }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useTransferLanes() {
+  return useList<TransferLane>(inventoryKeys.lanes, '/v1/transfer-lanes');
+}
+
+export interface TransferLaneInput {
+  from_location_id: string;
+  to_location_id: string;
+  lead_hours: number;
+  departure_days: Weekday[] | null;
+}
+
+export function useSaveTransferLane() {
+  const invalidate = useInvalidateInventory();
+  return useMutation({
+    mutationFn: ({ id, ...input }: TransferLaneInput & { id?: string }) =>
+      id
+        ? request<TransferLane>(`/v1/transfer-lanes/${encodeURIComponent(id)}`, {
+            method: 'PATCH',
+            body: { lead_hours: input.lead_hours, departure_days: input.departure_days },
+          })
+        : request<TransferLane>('/v1/transfer-lanes', { method: 'POST', body: input }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteTransferLane() {
+  const invalidate = useInvalidateInventory();
+  return useMutation({
+    mutationFn: (id: string) =>
+      request<void>(`/v1/transfer-lanes/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     onSuccess: invalidate,
   });
 }

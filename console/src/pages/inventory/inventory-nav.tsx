@@ -1,6 +1,6 @@
 /**
  * @module The Inventory area's heading and its screens as tabs: stock grid, locations (with the map), channel
- * allocation, availability checker, reservations, transfers and the ledger.
+ * allocation, availability checker, reservations, transfers, transfer lanes and the ledger.
  */
 import {
   IconArrowsExchange,
@@ -9,6 +9,7 @@ import {
   IconMapPin,
   IconRadar2,
   IconRoute,
+  IconRoute2,
   IconTable,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -17,7 +18,7 @@ import { RouteTabs } from '../../components/route-tabs';
 import { useInventoryT } from './inventory-i18n';
 
 export type InventoryTab =
-  'stock' | 'locations' | 'allocations' | 'availability' | 'reservations' | 'transfers' | 'ledger';
+  'stock' | 'locations' | 'allocations' | 'availability' | 'reservations' | 'transfers' | 'lanes' | 'ledger';
 
 const TABS: Array<{ tab: InventoryTab; path: string; icon: ReactNode }> = [
   { tab: 'stock', path: '/inventory', icon: <IconTable size={16} /> },
@@ -26,6 +27,7 @@ const TABS: Array<{ tab: InventoryTab; path: string; icon: ReactNode }> = [
   { tab: 'availability', path: '/inventory/availability', icon: <IconRadar2 size={16} /> },
   { tab: 'reservations', path: '/inventory/reservations', icon: <IconLock size={16} /> },
   { tab: 'transfers', path: '/inventory/transfers', icon: <IconArrowsExchange size={16} /> },
+  { tab: 'lanes', path: '/inventory/lanes', icon: <IconRoute2 size={16} /> },
   { tab: 'ledger', path: '/inventory/ledger', icon: <IconBook2 size={16} /> },
 ];
 

@@ -21,7 +21,7 @@ export interface ResolvedLine {
 }
 
 export interface DeliveryDeps {
-  availability: Pick<AvailabilityService, 'checkAvailability' | 'transferLeadMs'>;
+  availability: Pick<AvailabilityService, 'checkAvailability'>;
   locations: Pick<LocationsService, 'retrieveLocation'>;
 }
 
@@ -71,7 +71,8 @@ export async function resolveDeliveries(
           line,
           location_id: here.transfer_from.location_id,
           promise: here.promise,
-          transfer_to: { location_id: store.id, eta: Date.now() + deps.availability.transferLeadMs },
+          // The arrival availability promised from: the lane of the pair, or the global lead time.
+          transfer_to: { location_id: store.id, eta: Date.parse(here.transfer_from.eta) },
         });
         continue;
       }

@@ -219,4 +219,53 @@ describeEachDialect('pickup after transfer', (t) => {
     expect((await fulfilment(order.fulfilments[0]!.id)).status).toBe('in_transit');
     await expectLedgersAgree();
   });
+
+  it('dates the transfer with the lane of the pair: a store 24 h away is promised two days before one 72 h away', async () => {
+    const shop = await aShopWithEmptyStore(4);
+    const farStore = await aLocation(t(), { kind: 'store', capabilities: ['pickup'] });
+    await allocate(t(), shop.web, [
+      { location_id: shop.warehouse.id },
+      { location_id: shop.store.id },
+      { location_id: farStore.id },
+    ]);
+    for (const [to, lead_hours] of [
+      [shop.store.id, 24],
+      [farStore.id, 72],
+    ] as const) {
+      const lane = await t().omnis.app.inject({
+        method: 'POST',
+        url: '/v1/transfer-lanes',
+        headers: await t().as('admin'),
+        payload: { from_location_id: shop.warehouse.id, to_location_id: to, lead_hours },
+      });
+      expect(lane.statusCode, lane.body).toBe(201);
+    }
+    const before = Date.now();
+    const placed = [];
+    const promised: number[] = [];
+    for (const store of [shop.store.id, farStore.id]) {
+      const cart = await f.aCart(shop.key, [
+        { sku: shop.sku, quantity: 1, delivery_mode: 'pickup', location_id: store },
+      ]);
+      const res = await f.checkout(cart, { expected_total: cart.total, payments: f.card() });
+      expect(res.statusCode, res.body).toBe(201);
+      promised.push(Date.parse(res.json().promises[0].ready_at));
+      placed.push(await t().omnis.services.commerce.orders.retrieveOrder(res.json().order.id));
+    }
+    const after = Date.now();
+    const [near, far] = await Promise.all(
+      placed.map((o) => t().omnis.services.transfers.retrieveTransfer(o.fulfilments[0]!.transfer_id!)),
+    );
+    const hours = 3_600_000;
+    for (const [transfer, lead] of [
+      [near!, 24],
+      [far!, 72],
+    ] as const) {
+      expect(Date.parse(transfer.eta)).toBeGreaterThanOrEqual(before + lead * hours);
+      expect(Date.parse(transfer.eta)).toBeLessThanOrEqual(after + lead * hours);
+    }
+    // Both stores work around the clock: the promise is the arrival plus the preparation.
+    expect(promised[1]! - promised[0]!).toBeGreaterThanOrEqual(48 * hours - (after - before));
+    expect(promised[1]! - promised[0]!).toBeLessThanOrEqual(48 * hours + (after - before));
+  });
 });

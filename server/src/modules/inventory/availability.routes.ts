@@ -48,7 +48,13 @@ const LocationAvailabilitySchema = Type.Object({
         'mode=pickup: the store has the units now, or another location sends them by transfer (promise counts it)',
     }),
   ),
-  transfer_from: Nullable(Type.Object({ location_id: Type.String(), name: Type.String() })),
+  transfer_from: Nullable(
+    Type.Object({
+      location_id: Type.String(),
+      name: Type.String(),
+      eta: Type.String({ format: 'date-time', description: 'When a transfer sent now arrives' }),
+    }),
+  ),
 });
 
 const AvailabilitySchema = Type.Object(

@@ -4,12 +4,15 @@
  * promise date that counts preparation time, opening hours, the same-day cut-off and stock on its way. For pickup,
  * a store without the units is still offered when another location of the channel that sends goods (a warehouse,
  * a store shipping from store) has them: `available_after_transfer`, with the promise counted from the transfer's
- * lead time.
+ * arrival: the lane of the pair (lane.ts) or the global lead time. Among the senders with the units, the one whose
+ * transfer arrives first sends them (ties: the channel's priority).
  */
 import { AppError } from '../../platform/errors';
 import type { Db } from '../../platform/db/database';
 import { loadChannelStock, type ChannelLocation } from './channel-stock';
 import type { Point } from './geo';
+import { transferArrival } from './lane';
+import { laneKey, lanesInto } from './lane.repository';
 import type { LocationKind } from './location.repository';
 import { promiseFrom, startFor, type DeliveryMode, type DeliveryPromise } from './promise';
 
@@ -37,8 +40,8 @@ export interface LocationAvailability {
    * them; `promise` counts the transfer), or null (neither).
    */
   pickup: 'available_now' | 'available_after_transfer' | null;
-  /** Pickup after transfer: where the units come from. */
-  transfer_from: { location_id: string; name: string } | null;
+  /** Pickup after transfer: where the units come from and when a transfer sent now arrives (ISO). */
+  transfer_from: { location_id: string; name: string; eta: string } | null;
 }
 
 export interface SkuAvailability {
@@ -73,10 +76,10 @@ const RECENT_PROMISES = 10_000;
 export function createAvailabilityService(deps: {
   db: Db;
   shipTransitDays: number;
-  /** Hours a transfer takes to reach a store (pickup after transfer); default 48. */
+  /** Hours a transfer takes to reach a store when the pair has no lane (pickup after transfer); default 48. */
   transferLeadHours?: number | undefined;
 }) {
-  const leadMs = (deps.transferLeadHours ?? 48) * 60 * MINUTE;
+  const fallbackLeadHours = deps.transferLeadHours ?? 48;
   const { db } = deps;
   const recent = new Map<string, DeliveryPromise | null>();
 
@@ -100,9 +103,12 @@ export function createAvailabilityService(deps: {
     return promise;
   }
 
-  /** A pickup promise for units a transfer sends now: ready once they arrive and the store prepared them. */
-  function promiseAfterTransfer(schedule: ChannelLocation['schedule'], now: number): DeliveryPromise | null {
-    const promise = promiseFrom('pickup', schedule, now + leadMs, {
+  /** A pickup promise for units a transfer brings at `arrival`: ready once the store prepared them. */
+  function promiseAfterTransfer(
+    schedule: ChannelLocation['schedule'],
+    arrival: number,
+  ): DeliveryPromise | null {
+    const promise = promiseFrom('pickup', schedule, arrival, {
       transitDays: deps.shipTransitDays,
       incoming: true,
     });
@@ -110,9 +116,6 @@ export function createAvailabilityService(deps: {
   }
 
   return {
-    /** The transfer lead time (ms) promises count from: checkout dates a pickup's transfer with it. */
-    transferLeadMs: leadMs,
-
     /**
      * What a channel can sell of these SKUs, where, and by when.
      * @example await availability.checkAvailability({ channel_id: 'cha_web', skus: ['TEE-M', 'TEE-L'],
@@ -132,12 +135,43 @@ export function createAvailabilityService(deps: {
         near: query.near,
         radiusKm: query.near ? query.radius_km : undefined,
       });
-      // Pickup: the locations that could send the units to a store lacking them (those that send goods).
-      const senders =
+      // Pickup: the locations that could send the units to a store lacking them (those that send goods), and the
+      // transfer lanes into the stores.
+      const [senders, lanes] =
         query.mode === 'pickup'
-          ? await loadChannelStock(db, { channelId: query.channel_id, skus, mode: 'ship' })
-          : null;
+          ? await Promise.all([
+              loadChannelStock(db, { channelId: query.channel_id, skus, mode: 'ship' }),
+              lanesInto(
+                db,
+                stock.eligible.map((l) => l.id),
+              ),
+            ])
+          : [null, null];
       const now = Date.now();
+      /** Per store, the senders by when a transfer sent now arrives; the sort is stable, so ties keep priority. */
+      const routes = new Map<string, Array<{ location: ChannelLocation; arrival: number }>>();
+      const sendersTo = (store: ChannelLocation) => {
+        let route = routes.get(store.id);
+        if (!route) {
+          route = senders!.eligible
+            .filter((l) => l.id !== store.id)
+            .map((l) => ({
+              location: l,
+              arrival: transferArrival(
+                lanes!.get(laneKey(l.id, store.id)),
+                fallbackLeadHours,
+                l.schedule.timezone,
+                now,
+              ),
+            }))
+            .sort((a, b) => a.arrival - b.arrival);
+          routes.set(store.id, route);
+        }
+        return route;
+      };
+      /** The sender with `quantity` units whose transfer to `store` arrives first. */
+      const fastestSender = (store: ChannelLocation, sku: string) =>
+        sendersTo(store).find((s) => senders!.free(s.location.id, sku) >= quantity);
       const atLocation = new Map<string, DeliveryPromise | null>();
       /** The promise for `quantity` units at a location: now when it has them, else when a transfer brings them. */
       const promiseFor = (
@@ -167,11 +201,8 @@ export function createAvailabilityService(deps: {
           let promise = query.mode ? promiseFor(location, free, incoming, query.mode) : null;
           // A store short of the units with no lot on its way that covers them: another location can send them
           // (checkout reserves them there and creates the transfer), promised from the transfer's lead time.
-          const source =
-            senders && free < quantity && !promise
-              ? senders.eligible.find((l) => l.id !== location.id && senders.free(l.id, sku) >= quantity)
-              : undefined;
-          if (source) promise = promiseAfterTransfer(location.schedule, now);
+          const source = senders && free < quantity && !promise ? fastestSender(location, sku) : undefined;
+          if (source) promise = promiseAfterTransfer(location.schedule, source.arrival);
           if (free <= 0 && incoming.length === 0 && !source) continue;
           available += Math.max(0, free);
           if (free >= quantity) inStock += 1;
@@ -192,7 +223,14 @@ export function createAvailabilityService(deps: {
                 : source && promise
                   ? 'available_after_transfer'
                   : null,
-            transfer_from: source && promise ? { location_id: source.id, name: source.name } : null,
+            transfer_from:
+              source && promise
+                ? {
+                    location_id: source.location.id,
+                    name: source.location.name,
+                    eta: new Date(source.arrival).toISOString(),
+                  }
+                : null,
           });
         }
         return { sku, available, locations_in_stock: inStock, promise: best, locations };

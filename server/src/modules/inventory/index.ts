@@ -1,6 +1,7 @@
 /** @module The inventory module's one door: its services, routes, tables, migrations and event types. */
 import type { NamedMigrations } from '../../platform/db/migrator';
 import type { EventTypeDefinition } from '../../platform/events/envelope';
+import type { LaneTables } from './lane.table';
 import type { LocationTables } from './location.table';
 import type { StockTables } from './stock.table';
 import * as locations0200 from './migrations/2026-11-22-0200-locations';
@@ -8,6 +9,7 @@ import * as capabilities0500 from './migrations/2026-11-22-0500-location-capabil
 import * as stock0510 from './migrations/2026-11-22-0510-stock';
 import * as skuPrefix0520 from './migrations/2026-11-22-0520-stock-sku-prefix';
 import * as reservationTransfer0200 from './migrations/2026-11-23-0200-reservation-transfer';
+import * as transferLanes0735 from './migrations/2026-11-24-0735-transfer-lanes';
 
 export {
   createLocationsService,
@@ -51,6 +53,14 @@ export { createTransfersService, type TransfersService } from './transfer.servic
 export { type Transfer } from './transfer.repository';
 export { transfersRoutes } from './transfer.routes';
 export {
+  createTransferLanesService,
+  type CreateLaneInput,
+  type TransferLanesService,
+  type UpdateLaneInput,
+} from './lane.service';
+export { type TransferLane } from './lane.repository';
+export { transferLanesRoutes } from './lane.routes';
+export {
   createAvailabilityService,
   type AvailabilityQuery,
   type AvailabilityResult,
@@ -67,7 +77,7 @@ export { deliveryModes, type DeliveryMode, type DeliveryPromise } from './promis
 export { distanceKm, type Point } from './geo';
 
 /** Every table the inventory module owns. */
-export type InventoryTables = LocationTables & StockTables;
+export type InventoryTables = LocationTables & StockTables & LaneTables;
 
 export const inventoryMigrations: NamedMigrations = {
   '2026-11-22-0200-locations': locations0200,
@@ -75,6 +85,7 @@ export const inventoryMigrations: NamedMigrations = {
   '2026-11-22-0510-stock': stock0510,
   '2026-11-22-0520-stock-sku-prefix': skuPrefix0520,
   '2026-11-23-0200-reservation-transfer': reservationTransfer0200,
+  '2026-11-24-0735-transfer-lanes': transferLanes0735,
 };
 
 const read = 'inventory:read' as const;
@@ -139,6 +150,21 @@ export const inventoryEventTypes: EventTypeDefinition[] = [
     description: 'A transfer arrived; data.lines carry any shortfall',
     permission: read,
   },
+  {
+    type: 'transfer_lane.created',
+    description: 'A lead time was set for a pair of locations',
+    permission: read,
+  },
+  {
+    type: 'transfer_lane.updated',
+    description: 'The lead time or departure days of a transfer lane changed',
+    permission: read,
+  },
+  {
+    type: 'transfer_lane.deleted',
+    description: 'A transfer lane was removed: the pair uses the global lead time',
+    permission: read,
+  },
 ];
 
 /** Locations are shops and warehouses; stock is goods. Reservations name carts and orders by id only. */
@@ -150,4 +176,5 @@ export const inventoryNoCustomerData = {
   stock_reservations: 'units held for carts and orders, referenced by id only',
   stock_transfers: 'goods moving between locations',
   stock_transfer_lines: 'goods moving between locations',
+  transfer_lanes: 'lead times between locations',
 };
