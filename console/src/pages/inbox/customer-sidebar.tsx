@@ -43,6 +43,8 @@ import { formatDateTime, formatMoney } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan } from '../../lib/permissions';
 import { customerName } from '../customers/customer-display';
+import { label as orderLabel } from '../orders/orders-i18n';
+import { posLabel } from '../pos/pos-i18n';
 import { TimelinePanel } from '../customers/timeline-panel';
 import { STATUS_COLORS } from './conversation-list';
 import { label, useInboxT } from './inbox-i18n';
@@ -171,7 +173,7 @@ function Commerce({ conversation }: { conversation: ConversationDetail }) {
             </Group>
             <Group gap={4}>
               <Text size="xs" c="dimmed">
-                {formatDateTime(order.placed_at)} · {order.status}
+                {formatDateTime(order.placed_at)} · {orderLabel('statuses', order.status)}
               </Text>
               <Anchor component={Link} to="/pos/returns" size="xs">
                 <IconReceiptRefund size={12} /> {t('inbox.sidebar.startReturn')}
@@ -199,7 +201,7 @@ function Commerce({ conversation }: { conversation: ConversationDetail }) {
           <Group key={r.id} justify="space-between" data-testid="sidebar-return">
             <Text size="sm">{formatDateTime(r.requested_at)}</Text>
             <Badge size="xs" variant="light">
-              {r.status}
+              {posLabel('returnStatuses', r.status)}
             </Badge>
           </Group>
         ))
