@@ -4,9 +4,13 @@
  * The associate opens the return, receives it, and swaps the line for the other size offered beside it; the
  * server's preview shows the store price and what she pays on top. Meanwhile the price goes up again: the confirm
  * is refused naming the line's price (nothing charged), the preview shows the new price, she adds the rest in cash
- * and the exchange goes through. The replacement order shows on the return and is handed over; the return closes
+ * and the exchange goes through. The new size, taken now, is handed over by the exchange itself (as a POS sale hands
+ * over its lines): the desk shows it handed over and the shelf counts one fewer with nothing held. The return closes
  * with nothing to refund. Everything is checked through the API: the return, the replacement order, its payment,
- * and that the refused attempt left no order behind.
+ * the stock, and that the refused attempt left no order behind.
+ *
+ * Then another customer who started a mail return (opened through the API) walks in: the desk, which first showed
+ * no open returns, finds hers by her email and continues it — received here.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +69,17 @@ describe('returns desk exchange', () => {
     if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
+
+  /** Madrid's shelf of a SKU: on hand and held. */
+  const shelf = async (of: string) => {
+    const [level] = (
+      await api<{ data: Array<{ on_hand: number; reserved: number }> }>(
+        'GET',
+        `/v1/stock?location_id=${madridId}&sku=${encodeURIComponent(of)}`,
+      )
+    ).data;
+    return { on_hand: Number(level!.on_hand), reserved: Number(level!.reserved) };
+  };
 
   /** The return of the sale, with its lines (the list answers returns without them). */
   const theReturn = async () => {
@@ -142,6 +157,9 @@ describe('returns desk exchange', () => {
     await page.goto(`${server.url}/pos/returns`);
     await page.getByTestId('pos-store').click();
     await page.getByRole('option', { name: /MAD01/ }).click();
+    // Nothing is being returned yet: the desk's list says so and what will appear there.
+    await page.getByTestId('returns-list').getByTestId('list-empty').waitFor();
+    await screenshot(page, 'returns-desk-empty');
     await page.getByTestId('returns-order-number').fill(sold!.display_number);
     await page.getByTestId(`returns-order-${sold!.number}`).click();
     await page.getByTestId('returns-reason-0').click();
@@ -184,6 +202,7 @@ describe('returns desk exchange', () => {
       (await api<{ data: Array<{ id: string }> }>('GET', `/v1/orders?customer_id=${customerId}&limit=200`))
         .data;
     const before = (await ordersOfHers()).map((o) => o.id);
+    const shelfBefore = await shelf(sibling.sku);
     await api('PATCH', `/v1/prices/${priceId}`, { amount: storePrice + 100 });
     await page.getByTestId('exchange-confirm').click();
     await page.getByTestId('exchange-price-error-0').waitFor();
@@ -214,7 +233,17 @@ describe('returns desk exchange', () => {
       customer_id: customerId,
       source: 'pos',
       lines: [{ sku: sibling.sku, quantity: 1, unit_price: { amount: storePrice + 100 } }],
-      fulfilments: [{ mode: 'handover', status: 'pending' }],
+      fulfilments: [{ mode: 'handover', status: 'handed_over' }],
+    });
+    // She takes it now: handed over by the exchange itself, so the desk shows it gone and offers no hand-over,
+    // and the shelf counts one fewer with nothing left held for it.
+    expect(
+      await page.getByTestId('exchange-fulfilment-handover').getByTestId('fulfilment-status').innerText(),
+    ).toMatch(/handed over/i);
+    expect(await page.getByTestId('fulfilment-hand-over').count()).toBe(0);
+    expect(await shelf(sibling.sku)).toEqual({
+      on_hand: shelfBefore.on_hand - 1,
+      reserved: shelfBefore.reserved,
     });
     // Paid in full: the returned value as store credit plus 6.00 in cash.
     expect(replacement.payments.captured).toEqual(replacement.totals.total);
@@ -225,20 +254,60 @@ describe('returns desk exchange', () => {
     ]);
   });
 
-  it('hands the new size over and closes the return with nothing to refund', async () => {
-    await page.getByTestId('fulfilment-hand-over').click();
-    await expect
-      .poll(
-        async () =>
-          (await api<Order>('GET', `/v1/orders/${(await theReturn()).exchange_order_id}`)).fulfilments[0]!
-            .status,
-      )
-      .toBe('handed_over');
+  it('closes the return with nothing to refund', async () => {
     await page.getByTestId('returns-inspect').click();
     await expect.poll(() => page.getByTestId('returns-refund').innerText()).toMatch(/Close the return/);
     await page.getByTestId('returns-refund').click();
     await page.getByTestId('returns-refunded').waitFor();
     const ret = await theReturn();
     expect(ret).toMatchObject({ status: 'completed', refunded: { amount: 0 } });
+  });
+
+  it('finds a mail return opened through the API by the customer’s email, and continues it here', async () => {
+    // Another customer bought at the till and started a return by mail; she brings the parcel to Madrid instead.
+    const people = await api<{ data: Array<{ id: string; emails: string[] }> }>(
+      'GET',
+      '/v1/customers?limit=50',
+    );
+    const her = people.data.find((c) => c.id !== customerId && c.emails.length > 0)!;
+    const bought = await api<{ order: Order }>(
+      'POST',
+      '/v1/pos/sales',
+      {
+        location_id: madridId,
+        customer_id: her.id,
+        lines: [{ sku, quantity: 1 }],
+        tenders: [{ provider: 'cash', method: { tendered: 100_000 } }],
+      },
+      { 'Idempotency-Key': `e2e-mail-return-sale-${Date.now()}` },
+    );
+    const rma = await api<Return>('POST', '/v1/returns', {
+      order_id: bought.order.id,
+      method: 'mail',
+      lines: [{ order_line_id: bought.order.lines[0]!.id, quantity: 1, reason: 'changed_mind' }],
+    });
+
+    await page.getByTestId('returns-next').click();
+    // A search naming nobody says so.
+    await page.getByTestId('returns-search').fill('nobody.here@example.com');
+    await page.getByTestId('returns-list').getByTestId('list-empty').waitFor();
+    expect(await page.getByTestId('returns-list').innerText()).toContain('nobody.here@example.com');
+    await screenshot(page, 'returns-desk-none-found');
+    // Her email, typed as she spells it out.
+    await page.getByTestId('returns-search').fill(her.emails[0]!.toUpperCase());
+    await page.getByTestId(`returns-found-${rma.id}`).waitFor();
+    expect(await page.getByTestId(`returns-found-${rma.id}`).innerText()).toContain(
+      bought.order.display_number,
+    );
+    await screenshot(page, 'returns-desk-found');
+    await page.getByTestId(`returns-found-${rma.id}`).click();
+    await page.getByTestId('returns-progress').waitFor();
+    expect(await page.getByTestId('returns-status').innerText()).toMatch(/requested/i);
+    await page.getByTestId('returns-receive').click();
+    await page.getByTestId('returns-inspect').waitFor();
+    expect(await api<Return & { location_id: string }>('GET', `/v1/returns/${rma.id}`)).toMatchObject({
+      status: 'received',
+      location_id: madridId,
+    });
   });
 });

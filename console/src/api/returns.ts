@@ -46,6 +46,8 @@ export interface Return {
   override: { reason: string; actor_id: string | null } | null;
   /** The replacement order of an exchange. */
   exchange_order_id: string | null;
+  /** On list rows: the order's number (#1042). */
+  order_display_number?: string;
   requested_at: string;
   received_at: string | null;
   inspected_at: string | null;
@@ -72,8 +74,18 @@ export interface PolicyViolation {
 const returnsKey = [...commerceKeys.all, 'returns'] as const;
 const path = (id: string, rest = '') => `/v1/returns/${encodeURIComponent(id)}${rest}`;
 
-export function useReturns(filter: { order_id?: string; location_id?: string; status?: ReturnStatus }) {
-  return useList<Return>(returnsKey, '/v1/returns', { ...filter });
+export interface ReturnsFilter {
+  order_id?: string;
+  location_id?: string;
+  status?: ReturnStatus;
+  /** true: requested, received or inspected; false: refunding or completed. */
+  open?: boolean;
+  /** Return id, order number or id, or the customer's email, phone or name. */
+  q?: string;
+}
+
+export function useReturns(filter: ReturnsFilter, options: { enabled?: boolean } = {}) {
+  return useList<Return>(returnsKey, '/v1/returns', { ...filter }, options);
 }
 
 export function useReturn(id: string | null) {

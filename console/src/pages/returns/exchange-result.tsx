@@ -1,7 +1,7 @@
 /**
  * @module What an exchange made, on the return: the replacement order (a link to it), its lines and how each
- * reaches the customer, what was paid, and the next step of each delivery — a take-now line is handed over here
- * with one click, as any handover at the counter.
+ * reaches the customer, what was paid, and the state and next step of each delivery — a take-now line shows
+ * handed over (the exchange hands it over, as a POS sale does); a pickup or a parcel goes on from here.
  */
 import { Anchor, Badge, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';

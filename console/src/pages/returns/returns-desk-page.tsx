@@ -1,7 +1,9 @@
 /**
- * @module The returns desk (/pos/returns): find the order (by number, or the customer's recent orders), choose the
- * lines and reasons, and open the return — the server answers the policy verdict, and a refused return can be
- * taken anyway with a reason (audited). Then the return is received at this store, inspected and refunded.
+ * @module The returns desk (/pos/returns): find a return already opened anywhere (online, by mail, at another
+ * store — return-finder.tsx) and continue it, or start one: find the order (by number, or the customer's recent
+ * orders), choose the lines and reasons, and open the return — the server answers the policy verdict, and a
+ * refused return can be taken anyway with a reason (audited). Then the return is received at this store,
+ * inspected and refunded.
  */
 import {
   Alert,
@@ -36,6 +38,7 @@ import { customerName } from '../pos/pos-customer';
 import { posLabel, usePosT } from '../pos/pos-i18n';
 import { PickStoreFirst, PosNav } from '../pos/pos-nav';
 import { useTill } from '../pos/pos-till';
+import { ReturnFinder } from './return-finder';
 import { ReturnProgress } from './return-progress';
 
 interface Choice {
@@ -66,6 +69,9 @@ function OrderFinder({ onOrder }: { onOrder: (id: string) => void }) {
   const found = [...(validNumber ? byNumber.items : []), ...(customerId ? ofCustomer.items : [])];
   return (
     <Paper withBorder radius="md" p="sm" data-testid="returns-finder">
+      <Text fw={600} mb="xs">
+        {t('pos.returns.newReturn')}
+      </Text>
       <Group align="flex-end">
         <TextInput
           label={t('pos.returns.orderNumber')}
@@ -252,6 +258,7 @@ export function ReturnsDeskPage() {
         />
       ) : (
         <Stack>
+          <ReturnFinder onOpen={setOpened} />
           <OrderFinder onOrder={setOrderId} />
           {orderId && <ReturnForm key={orderId} orderId={orderId} onOpened={(r) => setOpened(r.id)} />}
         </Stack>

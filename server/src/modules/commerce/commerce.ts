@@ -126,6 +126,7 @@ export function createCommerce(deps: CommerceDeps) {
     pricing: cartsModule.pricing,
     payments,
     storeCredit: paymentsModule.storeCredit,
+    fulfilments,
   });
   // Checkout: cart → reservations → payment → order, undoing itself on failure (POS sales reuse its steps).
   const checkout = createCheckoutService({

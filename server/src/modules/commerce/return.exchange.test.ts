@@ -105,6 +105,9 @@ describeEachDialect('exchange preview', (t) => {
     const replacement = await t().omnis.services.commerce.orders.retrieveOrder(done.json().exchange_order_id);
     expect(replacement.totals.total).toEqual(shown.replacement_total);
     expect(done.json().refund_total).toEqual(shown.to_refund);
+    // Taken now: handed over by the exchange itself, so nothing stays held at the store for it.
+    expect(replacement.fulfilments.map((x) => [x.mode, x.status])).toEqual([['handover', 'handed_over']]);
+    expect(Number((await levelOf(t(), large.sku, shop.store.id)).reserved)).toBe(0);
 
     // Once exchanged, neither the preview nor a second exchange is offered.
     const again = await post(`/v1/returns/${id}/exchange/preview`, { lines });

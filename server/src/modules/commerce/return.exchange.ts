@@ -10,6 +10,9 @@
  * then the order's channel), for the customer (their price lists and automatic promotions). Lines handed over are
  * priced as a pickup at that store (its tax); lines sent by post as goods only — an exchange ships free. A client
  * may still send `unit_price`, but only to confirm what it showed: a different amount is refused naming the line.
+ *
+ * A take-now (`handover`) line is handed over by the exchange itself once it is settled, as a POS sale hands over
+ * its lines: the customer walks out with it, so it never waits on the counter as a reservation.
  */
 import { sql } from 'kysely';
 import type { CatalogService } from '../catalog';
@@ -20,6 +23,7 @@ import type { Db } from '../../platform/db/database';
 import { inTransaction } from '../../platform/db/transaction';
 import { newId } from '../../platform/ids';
 import type { Cart, CartAddress, CartLine } from './cart.repository';
+import type { FulfilmentsService } from './fulfilment.service';
 import type { OrdersService } from './order.service';
 import type { Money, orderedDeliveryModes } from './order.repository';
 import type { PaymentsService } from './payment.service';
@@ -83,6 +87,8 @@ export function createReturnExchanges(deps: {
   storeCredit: StoreCreditService;
   pricing: Pricing;
   catalog: CatalogService;
+  /** Take-now lines leave over the counter with the exchange, as a POS sale hands over its lines. */
+  fulfilments: Pick<FulfilmentsService, 'advance'>;
 }) {
   const { db, core, orders } = deps;
   const refused = (message: string, field: string) =>
@@ -417,6 +423,12 @@ export function createReturnExchanges(deps: {
           channelId,
         );
       });
+      // The customer takes the take-now lines with them, as at a POS sale: each handover fulfilment is handed
+      // over now, so its reservations become sales in the ledger and the order shows them gone. Done after the
+      // exchange is settled and linked: a handover is never undone, so nothing before it may still fail.
+      const placedOrder = await orders.retrieveOrder(orderId);
+      for (const f of placedOrder.fulfilments.filter((f) => f.mode === 'handover'))
+        await deps.fulfilments.advance(f.id, 'hand_over', actor);
       return core.retrieveReturn(id);
     },
   };

@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { CommerceDeps } from './commerce';
+import type { FulfilmentsService } from './fulfilment.service';
 import type { OrdersService } from './order.service';
 import type { PaymentsService } from './payment.service';
 import type { Pricing } from './pricing';
@@ -12,6 +13,7 @@ import { createReturnExchanges } from './return.exchange';
 import { createReturnPolicies } from './return.policy';
 import { createReturnRefunds } from './return.refund';
 import { returnsRoutes } from './return.routes';
+import { createReturnSearch } from './return.search';
 import { createReturnsCore } from './return.service';
 
 type ReturnsModuleDeps = CommerceDeps & {
@@ -20,6 +22,8 @@ type ReturnsModuleDeps = CommerceDeps & {
   pricing: Pricing;
   payments: PaymentsService;
   storeCredit: StoreCreditService;
+  /** An exchange hands over its take-now lines, as a POS sale does. */
+  fulfilments: FulfilmentsService;
 };
 
 function createReturnsService(deps: ReturnsModuleDeps) {
@@ -40,11 +44,14 @@ function createReturnsService(deps: ReturnsModuleDeps) {
     storeCredit: deps.storeCredit,
     pricing: deps.pricing,
     catalog: deps.catalog,
+    fulfilments: deps.fulfilments,
   });
+  // The desk finds a return by what the customer brings: customers are looked up through their module.
+  const search = createReturnSearch({ db, customers: deps.customers });
   return {
     policies,
     retrieveReturn: core.retrieveReturn,
-    listReturns: core.listReturns,
+    listReturns: search.listReturns,
     createReturn: core.createReturn,
     receiveReturn: core.receiveReturn,
     inspectReturn: core.inspectReturn,
@@ -62,7 +69,7 @@ export function createReturnsModule(deps: ReturnsModuleDeps) {
   return {
     ...service,
     routes: (async (app) => {
-      await app.register(returnsRoutes(service, customerToken));
+      await app.register(returnsRoutes(service, customerToken, deps.db));
     }) as FastifyPluginAsync,
   };
 }

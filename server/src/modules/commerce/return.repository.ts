@@ -16,6 +16,13 @@ export type ReturnReason = (typeof returnReasons)[number];
 export const returnStatuses = ['requested', 'received', 'inspected', 'refunding', 'completed'] as const;
 export type ReturnStatus = (typeof returnStatuses)[number];
 
+/** A return still being worked on at a desk: not yet refunding or completed. */
+export const openReturnStatuses = [
+  'requested',
+  'received',
+  'inspected',
+] as const satisfies readonly ReturnStatus[];
+
 export const returnMethods = ['in_store', 'mail'] as const;
 export type ReturnMethod = (typeof returnMethods)[number];
 
@@ -201,14 +208,48 @@ export async function moveReturn(
 
 export interface ReturnFilter extends PageRequest {
   status?: ReturnStatus | undefined;
+  /** true: requested, received or inspected; false: refunding or completed. */
+  open?: boolean | undefined;
   location_id?: string | undefined;
   customer_id?: string | undefined;
   order_id?: string | undefined;
 }
 
-export async function listReturnRows(db: DbOrTrx, filter: ReturnFilter): Promise<Page<Return>> {
+/**
+ * What a search text resolved to: a return is found when it is one of `ids`, of one of `orderIds` or of one of
+ * `customerIds`. All empty finds nothing.
+ */
+export interface ReturnMatch {
+  ids: string[];
+  orderIds: string[];
+  customerIds: string[];
+}
+
+/**
+ * Returns newest first. Every condition is on an indexed column (returns_status_idx, returns_order_idx,
+ * returns_customer_idx, the primary key): a search is an OR of exact lookups, no text scan.
+ */
+export async function listReturnRows(
+  db: DbOrTrx,
+  filter: ReturnFilter,
+  match?: ReturnMatch,
+): Promise<Page<Return>> {
   let q = db.selectFrom('returns').selectAll();
   if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.open !== undefined)
+    q = q.where('status', filter.open ? 'in' : 'not in', [...openReturnStatuses]);
+  if (match) {
+    const { ids, orderIds, customerIds } = match;
+    q = q.where((eb) => {
+      const any = [
+        ...(ids.length ? [eb('id', 'in', ids)] : []),
+        ...(orderIds.length ? [eb('order_id', 'in', orderIds)] : []),
+        ...(customerIds.length ? [eb('customer_id', 'in', customerIds)] : []),
+      ];
+      // Nothing the text could name: no return, rather than every return.
+      return any.length ? eb.or(any) : sql<boolean>`1 = 0`;
+    });
+  }
   if (filter.location_id) q = q.where('location_id', '=', filter.location_id);
   if (filter.customer_id) q = q.where('customer_id', '=', filter.customer_id);
   if (filter.order_id) q = q.where('order_id', '=', filter.order_id);

@@ -5,7 +5,9 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { recordAudit } from '../../platform/audit/audit';
 import { actorOf, type Principal } from '../../platform/auth/principal';
+import type { Db } from '../../platform/db/database';
 import { AppError } from '../../platform/errors';
 import { IdParams, ListQuery, listOf, strictObject } from '../../platform/http/schemas';
 import { refuseCardNumbers } from './payment.pan';
@@ -29,6 +31,7 @@ const tags = ['returns'];
 export function returnsRoutes(
   returns: ReturnsService,
   customerToken: (token: string) => Promise<Principal | null>,
+  db: Db,
 ): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('preValidation', refuseCardNumbers);
@@ -39,10 +42,24 @@ export function returnsRoutes(
         config: { access: 'orders:read' },
         schema: {
           tags,
-          summary: 'List returns, newest first (the returns desk of a location: location_id + status)',
+          summary:
+            'List or find returns, newest first: the returns desk finds one by return id, order number or id, or the customer (email, phone, name)',
           querystring: strictObject({
             ...ListQuery,
+            q: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 320,
+                description:
+                  'Return id, order number (#1042 or 1042), order id, or the customer’s email, phone or name prefix',
+              }),
+            ),
             status: Type.Optional(Type.Enum(returnStatuses)),
+            open: Type.Optional(
+              Type.Boolean({
+                description: 'true: requested, received or inspected; false: refunding or completed',
+              }),
+            ),
             location_id: Type.Optional(Type.String({ maxLength: 64 })),
             customer_id: Type.Optional(Type.String({ maxLength: 64 })),
             order_id: Type.Optional(Type.String({ maxLength: 64 })),
@@ -50,7 +67,22 @@ export function returnsRoutes(
           response: { 200: listOf(ReturnSchema) },
         },
       },
-      async (request) => returns.listReturns(request.query),
+      async (request) => {
+        const { customer_ids, ...page } = await returns.listReturns(request.query);
+        // A search by email, phone or name looks customers up: a read of personal data, audited as
+        // /v1/customers audits its searches (what was asked, whom it found).
+        if (request.query.q?.trim())
+          await recordAudit(db, {
+            actor: actorOf(request.principal),
+            action: 'return.search',
+            targetType: 'customer',
+            targetId: null,
+            ip: request.ip,
+            requestId: String(request.id),
+            data: { q: request.query.q, customer_ids, count: page.data.length },
+          });
+        return page;
+      },
     );
 
     app.get(

@@ -139,6 +139,9 @@ export const ReturnSchema = Type.Object(
     note: Nullable(Type.String()),
     override: Nullable(Type.Object({ reason: Type.String(), actor_id: Nullable(Type.String()) })),
     exchange_order_id: Nullable(Type.String()),
+    order_display_number: Type.Optional(
+      Type.String({ description: 'On list rows: the order’s number (#1042), as the customer knows it' }),
+    ),
     requested_at: IsoTime,
     received_at: NullableIsoTime,
     inspected_at: NullableIsoTime,

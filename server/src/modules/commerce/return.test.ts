@@ -304,6 +304,7 @@ describeEachDialect('returns', (t) => {
     const short = await post(t(), `/v1/returns/${ret.id}/exchange`, exchange);
     expect(short.statusCode).toBe(422);
     expect(short.json().errors[0].field).toBe('body.tenders');
+    const shelf = await levelOf(t(), large, shop.warehouse.id);
     const done = await post(t(), `/v1/returns/${ret.id}/exchange`, {
       ...exchange,
       tenders: [{ provider: 'cash', amount: 500, method: { tendered: 1000 } }],
@@ -315,8 +316,11 @@ describeEachDialect('returns', (t) => {
     const newOrder = (await get(`/v1/orders/${replacement}`)).json();
     expect(newOrder).toMatchObject({ customer_id: customer, totals: { total: { amount: 2499 } } });
     expect(newOrder.payments.captured.amount).toBe(2499);
-    // The large is held for the replacement.
-    expect(Number((await levelOf(t(), large, shop.warehouse.id)).reserved)).toBe(1);
+    // Taken now: the exchange hands the large over as a POS sale would, so it left the shelf and nothing stays
+    // held for it.
+    expect(newOrder.fulfilments).toMatchObject([{ mode: 'handover', status: 'handed_over' }]);
+    const after = await levelOf(t(), large, shop.warehouse.id);
+    expect([Number(after.on_hand), Number(after.reserved)]).toEqual([Number(shelf.on_hand) - 1, 0]);
     // The credit carried the value and was spent: nothing left over.
     expect(await t().omnis.services.commerce.storeCredit.balances(customer)).toEqual([
       { amount: 0, currency: 'EUR' },
