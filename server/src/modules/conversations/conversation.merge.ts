@@ -83,6 +83,23 @@ export function threadState(messages: Msg[]) {
   return { ...state, waiting_since: waiting };
 }
 
+/**
+ * A conversation merged into another: read-only from now on, unassigned, not waiting, and without its thread key
+ * (mail to its reply address finds the survivor through `merged_into_id`).
+ */
+export async function retireAsMerged(trx: Trx, id: string, intoId: string, now: number): Promise<void> {
+  await updateConversationRow(trx, id, {
+    status: 'merged',
+    merged_into_id: intoId,
+    merged_at: now,
+    assignee_id: null,
+    waiting_since: null,
+    snoozed_until: null,
+    thread_key: null,
+    updated_at: now,
+  });
+}
+
 export function createMerge(deps: MergeDeps) {
   const { db, events } = deps;
 
@@ -211,17 +228,8 @@ export function createMerge(deps: MergeDeps) {
           waiting_since: b.waiting_since,
           snoozed_until: b.snoozed_until,
         };
-        await updateConversationRow(trx, sourceId, {
-          status: 'merged',
-          merged_into_id: targetId,
-          merged_at: now,
-          assignee_id: null,
-          waiting_since: null,
-          snoozed_until: null,
-          // Freed first, so the survivor can take the thread key below (unique per customer).
-          thread_key: null,
-          updated_at: now,
-        });
+        // Its thread key is freed first, so the survivor can take it below (unique per customer).
+        await retireAsMerged(trx, sourceId, targetId, now);
         // The customer waiting in B makes A open again if it had been resolved.
         const reopen = a.status === 'resolved' && b.waiting_since !== null;
         const labels = [

@@ -18,7 +18,7 @@ import { AppError, notFound } from '../../platform/errors';
 import type { Actor } from '../../platform/auth/principal';
 import type { EventBus } from '../../platform/events/outbox';
 import { newId } from '../../platform/ids';
-import { threadState, type Msg } from './conversation.merge';
+import { retireAsMerged, threadState, type Msg } from './conversation.merge';
 import {
   conversationFromRow,
   findConversationRow,
@@ -318,16 +318,7 @@ export function createUnmerge(deps: UnmergeDeps) {
       );
     await moveMessagesById(trx, log.message_ids, c.id, a.id);
     await trx.deleteFrom('conversation_contacts').where('conversation_id', '=', c.id).execute();
-    await updateConversationRow(trx, c.id, {
-      status: 'merged',
-      merged_into_id: a.id,
-      merged_at: now,
-      assignee_id: null,
-      waiting_since: null,
-      snoozed_until: null,
-      thread_key: null,
-      updated_at: now,
-    });
+    await retireAsMerged(trx, c.id, a.id, now);
     // As a merge would: the customer waiting in the split-off conversation opens a resolved original again.
     const reopen = a.status === 'resolved' && c.waiting_since !== null;
     const labels = [
