@@ -19,7 +19,7 @@ import {
   Table,
   Text,
 } from '@mantine/core';
-import { IconArrowRight, IconPencil, IconPlus, IconRoute2, IconTrash } from '@tabler/icons-react';
+import { IconPencil, IconPlus, IconRoute2, IconTrash } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client';
 import {
@@ -37,6 +37,7 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan } from '../../lib/permissions';
 import { useLocationIndex } from './inventory-display';
 import { label, useInventoryT } from './inventory-i18n';
+import { LocationRoute } from './location-route';
 import { InventoryNav } from './inventory-nav';
 
 /** The lane being edited, or `new` for a new one. */
@@ -101,11 +102,11 @@ export function LanesPage() {
                 {list.items.map((lane) => (
                   <Table.Tr key={lane.id} data-testid={`lane-row-${lane.id}`}>
                     <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <Text size="sm">{index.nameOf(lane.from_location_id)}</Text>
-                        <IconArrowRight size={14} />
-                        <Text size="sm">{index.nameOf(lane.to_location_id)}</Text>
-                      </Group>
+                      <LocationRoute
+                        from={lane.from_location_id}
+                        to={lane.to_location_id}
+                        nameOf={index.nameOf}
+                      />
                     </Table.Td>
                     <Table.Td data-testid="lane-hours">
                       <LeadTime hours={lane.lead_hours} />

@@ -20,7 +20,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { IconArrowRight, IconArrowsExchange, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconArrowsExchange, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client';
 import {
@@ -38,6 +38,7 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan } from '../../lib/permissions';
 import { useLocationIndex } from './inventory-display';
 import { label, useInventoryT } from './inventory-i18n';
+import { LocationRoute } from './location-route';
 import { InventoryNav } from './inventory-nav';
 
 export function TransfersPage() {
@@ -109,11 +110,11 @@ export function TransfersPage() {
                 {list.items.map((transfer) => (
                   <Table.Tr key={transfer.id} data-testid={`transfer-row-${transfer.id}`}>
                     <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <Text size="sm">{index.nameOf(transfer.from_location_id)}</Text>
-                        <IconArrowRight size={14} />
-                        <Text size="sm">{index.nameOf(transfer.to_location_id)}</Text>
-                      </Group>
+                      <LocationRoute
+                        from={transfer.from_location_id}
+                        to={transfer.to_location_id}
+                        nameOf={index.nameOf}
+                      />
                       {transfer.reason && (
                         <Text size="xs" c="dimmed">
                           {transfer.reason}
