@@ -175,6 +175,20 @@ export function createNotifications(deps: NotificationsDeps) {
   let wakeWorker: () => void = () => undefined;
 
   /** The business's channel of a kind: the one the order's channel names, else its oldest active one. */
+  /** A pickup notice's facts: the code, the store's name, and the hold-until time in the store's zone. */
+  async function pickupFacts(locationId: string, code: string, holdUntil: number) {
+    const store = await deps.locations.retrieveLocation(locationId).catch(() => null);
+    return (receipt: Receipt): NotificationFacts => ({
+      code,
+      store: store?.name ?? '',
+      until: new Intl.DateTimeFormat(receipt.locale, {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: store?.timezone ?? 'UTC',
+      }).format(new Date(holdUntil)),
+    });
+  }
+
   async function businessChannel(
     orderChannel: Channel | null,
     kind: NotifyChannelKind,
@@ -517,20 +531,11 @@ export function createNotifications(deps: NotificationsDeps) {
       hold_until: number;
     }): Promise<((trx: Trx) => Promise<void>) | null> {
       try {
-        const store = await deps.locations.retrieveLocation(info.location_id).catch(() => null);
         const composed = await compose({
           kind: 'pickup_ready',
           orderId: info.order_id,
           channelKind: 'auto',
-          facts: (receipt) => ({
-            code: info.code,
-            store: store?.name ?? '',
-            until: new Intl.DateTimeFormat(receipt.locale, {
-              dateStyle: 'medium',
-              timeStyle: 'short',
-              timeZone: store?.timezone ?? 'UTC',
-            }).format(new Date(info.hold_until)),
-          }),
+          facts: await pickupFacts(info.location_id, info.code, info.hold_until),
         });
         return async (trx) => {
           await record(trx, {
@@ -580,17 +585,7 @@ export function createNotifications(deps: NotificationsDeps) {
         if (!fulfilment || fulfilment.status !== 'ready_for_pickup')
           throw conflict('The pickup is no longer waiting at the store: there is no code to send.');
         pickup = { fulfilmentId: fulfilment.id, code: newPickupCode() };
-        const code = pickup.code;
-        const store = await deps.locations.retrieveLocation(fulfilment.location_id).catch(() => null);
-        facts = (receipt) => ({
-          code,
-          store: store?.name ?? '',
-          until: new Intl.DateTimeFormat(receipt.locale, {
-            dateStyle: 'medium',
-            timeStyle: 'short',
-            timeZone: store?.timezone ?? 'UTC',
-          }).format(new Date(Number(fulfilment.hold_until))),
-        });
+        facts = await pickupFacts(fulfilment.location_id, pickup.code, Number(fulfilment.hold_until));
       }
       const composed = await compose({
         kind,
