@@ -85,12 +85,15 @@ export interface Order {
 
 const money = (amount: number, currency: string): Money => ({ amount: Number(amount), currency });
 
+/** An order's number as customers and staff see it: `#1042`. */
+export const displayNumber = (number: number | string | bigint) => `#${Number(number)}`;
+
 export function orderFromRow(row: Selectable<OrderRow>): Order {
   const c = row.currency;
   return {
     id: row.id,
     number: Number(row.number),
-    display_number: `#${Number(row.number)}`,
+    display_number: displayNumber(row.number),
     channel_id: row.channel_id,
     customer_id: row.customer_id,
     source: row.source as OrderSource,

@@ -6,6 +6,7 @@
 import type { Db } from '../../platform/db/database';
 import type { Page } from '../../platform/http/pagination';
 import type { CustomersService } from '../customers';
+import { displayNumber } from './order.repository';
 import { listReturnRows, type Return, type ReturnFilter, type ReturnMatch } from './return.repository';
 
 /** How many matching customers a search follows: a name prefix may match many; the newest are enough. */
@@ -59,7 +60,7 @@ export function createReturnSearch(deps: { db: Db; customers: Pick<CustomersServ
         orderIds.length
           ? (
               await db.selectFrom('orders').select(['id', 'number']).where('id', 'in', orderIds).execute()
-            ).map((o) => [o.id, `#${Number(o.number)}`])
+            ).map((o) => [o.id, displayNumber(o.number)])
           : [],
       );
       return {
